@@ -1,1 +1,31 @@
-export {};
+export type {
+  Bus,
+  BusErrorListener,
+  BusMessage,
+  Headers,
+  KvEntry,
+  KvOptions,
+  KvStore,
+  KvWatcher,
+  KvWatchOptions,
+  MessageHandler,
+  PublishOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from "./types.js";
+export {
+  BusClosedError,
+  BusConnectionError,
+  BusError,
+  InvalidKvKeyError,
+  InvalidSubjectError,
+  KvConflictError,
+  NoRespondersError,
+  PayloadTooLargeError,
+  RequestTimeoutError,
+} from "./errors.js";
+export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.js";
+export { connectNatsBus, type NatsBusOptions } from "./nats-bus.js";
+export { subjectMatches } from "./subject.js";
+export { tracedBus, type TracedBusOptions } from "./traced-bus.js";

@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import { BusClosedError, NoRespondersError, PayloadTooLargeError, RequestTimeoutError } from "./errors.js";
+import { HandlerTracker } from "./handler-tracker.js";
+import { createMemoryKvRegistry } from "./memory-kv.js";
+import { checkSubject, subjectMatches } from "./subject.js";
+import type {
+  Bus,
+  BusErrorListener,
+  BusMessage,
+  Headers,
+  KvOptions,
+  KvStore,
+  MessageHandler,
+  PublishOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from "./types.js";
+
+export interface MemoryBusOptions {
+  /** Same default as nats-server's max_payload. */
+  readonly maxPayloadBytes?: number;
+  readonly onError?: BusErrorListener;
+}
+
+interface MemorySubscription extends Subscription {
+  readonly handler: MessageHandler;
+  isActive: boolean;
+}
+
+const EMPTY_HEADERS: Headers = Object.freeze({});
+
+/**
+ * A bus inside one process with the semantics of the NATS one: `*`/`>` wildcards, queue groups, asynchronous
+ * delivery, copied payloads, request timeouts vs no responders, payload limits, and a KV store with
+ * revisions, compare-and-set, bucket TTL and watch.
+ */
+export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
+  const maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
+  const onError: BusErrorListener = options.onError ?? (() => {});
+  const subscriptions: MemorySubscription[] = [];
+  const queueCursor = new Map<string, number>();
+  const tracker = new HandlerTracker(onError);
+  const kvRegistry = createMemoryKvRegistry();
+  let isOpen = true;
+
+  function deliver(sub: MemorySubscription, msg: BusMessage): void {
+    queueMicrotask(() => {
+      if (sub.isActive) tracker.run(sub.handler, msg, sub.subject);
+    });
+  }
+
+  function route(msg: BusMessage): number {
+    let delivered = 0;
+    const groups = new Map<string, MemorySubscription[]>();
+    for (const sub of subscriptions) {
+      if (!sub.isActive || !subjectMatches(sub.subject, msg.subject)) continue;
+      if (sub.queue === undefined) {
+        deliver(sub, { ...msg, data: msg.data.slice() });
+        delivered++;
+      } else {
+        const key = `${sub.queue}\u0000${sub.subject}`;
+        const members = groups.get(key);
+        if (members) members.push(sub);
+        else groups.set(key, [sub]);
+      }
+    }
+    for (const [key, members] of groups) {
+      const cursor = queueCursor.get(key) ?? 0;
+      queueCursor.set(key, cursor + 1);
+      deliver(members[cursor % members.length] as MemorySubscription, { ...msg, data: msg.data.slice() });
+      delivered++;
+    }
+    return delivered;
+  }
+
+  function send(subject: string, data: Uint8Array, headers: Headers | undefined, reply: string | undefined): number {
+    if (!isOpen) throw new BusClosedError();
+    checkSubject(subject, false);
+    if (data.byteLength > maxPayloadBytes) throw new PayloadTooLargeError(data.byteLength, maxPayloadBytes);
+    const msg: BusMessage = {
+      subject,
+      data,
+      headers: headers ? lowerCaseHeaders(headers) : EMPTY_HEADERS,
+      ...(reply === undefined ? {} : { reply }),
+    };
+    return route(msg);
+  }
+
+  const bus: Bus = {
+    kind: "memory",
+    maxPayloadBytes,
+    publish(subject: string, data: Uint8Array, opts: PublishOptions = {}): void {
+      send(subject, data, opts.headers, opts.reply);
+    },
+    subscribe(subject: string, handler: MessageHandler, opts: SubscribeOptions = {}): Subscription {
+      if (!isOpen) throw new BusClosedError();
+      checkSubject(subject, true);
+      const sub: MemorySubscription = {
+        subject,
+        handler,
+        isActive: true,
+        ...(opts.queue === undefined ? {} : { queue: opts.queue }),
+        unsubscribe() {
+          if (!sub.isActive) return;
+          sub.isActive = false;
+          subscriptions.splice(subscriptions.indexOf(sub), 1);
+        },
+      };
+      subscriptions.push(sub);
+      return sub;
+    },
+    request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
+      return new Promise<BusMessage>((resolve, reject) => {
+        const inbox = `_INBOX.${randomUUID().replaceAll("-", "")}`;
+        let timer: NodeJS.Timeout | undefined;
+        const replySub = bus.subscribe(inbox, (msg) => {
+          clearTimeout(timer);
+          replySub.unsubscribe();
+          resolve(msg);
+        });
+        let receivers: number;
+        try {
+          receivers = send(subject, data, opts.headers, inbox);
+        } catch (err) {
+          replySub.unsubscribe();
+          reject(err);
+          return;
+        }
+        if (receivers === 0) {
+          replySub.unsubscribe();
+          // Asynchronous, as the NATS server's 503 status reply is.
+          queueMicrotask(() => reject(new NoRespondersError(subject)));
+          return;
+        }
+        timer = setTimeout(() => {
+          replySub.unsubscribe();
+          reject(new RequestTimeoutError(subject, opts.timeoutMs));
+        }, opts.timeoutMs);
+      });
+    },
+    respond(to: BusMessage, data: Uint8Array, opts: { readonly headers?: Headers } = {}): void {
+      if (!to.reply) throw new Error(`message on ${to.subject} has no reply subject`);
+      send(to.reply, data, opts.headers, undefined);
+    },
+    async kv(bucket: string, opts: KvOptions = {}): Promise<KvStore> {
+      if (!isOpen) throw new BusClosedError();
+      return kvRegistry.open(bucket, opts);
+    },
+    isConnected: () => isOpen,
+    async drain(): Promise<void> {
+      if (!isOpen) return;
+      for (const sub of [...subscriptions]) if (!sub.subject.startsWith("_INBOX.")) sub.unsubscribe();
+      // Let already-queued deliveries run, then wait for their handlers (which may still publish replies).
+      await new Promise((r) => setImmediate(r));
+      await tracker.idle();
+      isOpen = false;
+      for (const sub of [...subscriptions]) sub.unsubscribe();
+      kvRegistry.close();
+    },
+  };
+  return bus;
+}
+
+export function lowerCaseHeaders(headers: Headers): Headers {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}

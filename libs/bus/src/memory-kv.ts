@@ -1,0 +1,136 @@
+import { BusClosedError, KvConflictError } from "./errors.js";
+import { checkBucketName, checkKvKey, subjectMatches } from "./subject.js";
+import type { KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";
+
+interface StoredEntry extends KvEntry {
+  readonly createdMs: number;
+}
+
+interface Bucket {
+  sequence: number;
+  ttlMs: number;
+  readonly entries: Map<string, StoredEntry>;
+  readonly watchers: Set<{ pattern: string; onEntry: (entry: KvEntry) => void }>;
+}
+
+export interface MemoryKvRegistry {
+  open(bucket: string, options: KvOptions): KvStore;
+  close(): void;
+}
+
+/** KV buckets of one in-memory bus. Expiry is lazy (checked on read), as watchers are not told of it in NATS either. */
+export function createMemoryKvRegistry(): MemoryKvRegistry {
+  const buckets = new Map<string, Bucket>();
+  let isOpen = true;
+
+  function open(name: string, options: KvOptions): KvStore {
+    checkBucketName(name);
+    let bucket = buckets.get(name);
+    if (!bucket) {
+      bucket = { sequence: 0, ttlMs: (options.ttlSeconds ?? 0) * 1000, entries: new Map(), watchers: new Set() };
+      buckets.set(name, bucket);
+    }
+    return storeFor(name, bucket);
+  }
+
+  function storeFor(name: string, b: Bucket): KvStore {
+    const guard = () => {
+      if (!isOpen) throw new BusClosedError();
+    };
+    const live = (key: string): StoredEntry | undefined => {
+      const e = b.entries.get(key);
+      if (!e) return undefined;
+      if (b.ttlMs > 0 && Date.now() - e.createdMs >= b.ttlMs) {
+        b.entries.delete(key);
+        return undefined;
+      }
+      return e;
+    };
+    const write = (key: string, value: Uint8Array, operation: "PUT" | "DEL"): number => {
+      const entry: StoredEntry = {
+        bucket: name,
+        key,
+        value: value.slice(),
+        revision: ++b.sequence,
+        operation,
+        createdMs: Date.now(),
+      };
+      b.entries.set(key, entry);
+      for (const w of b.watchers) {
+        if (subjectMatches(w.pattern, key)) queueMicrotask(() => w.onEntry(publicEntry(entry)));
+      }
+      return entry.revision;
+    };
+    return {
+      bucket: name,
+      async get(key) {
+        guard();
+        checkKvKey(key);
+        const e = live(key);
+        return e && e.operation === "PUT" ? publicEntry(e) : null;
+      },
+      async put(key, value) {
+        guard();
+        checkKvKey(key);
+        return write(key, value, "PUT");
+      },
+      async create(key, value) {
+        guard();
+        checkKvKey(key);
+        const e = live(key);
+        if (e && e.operation === "PUT") throw new KvConflictError(name, key);
+        return write(key, value, "PUT");
+      },
+      async update(key, value, revision) {
+        guard();
+        checkKvKey(key);
+        if ((live(key)?.revision ?? 0) !== revision) throw new KvConflictError(name, key);
+        return write(key, value, "PUT");
+      },
+      async delete(key, options = {}) {
+        guard();
+        checkKvKey(key);
+        if (options.revision !== undefined && (live(key)?.revision ?? 0) !== options.revision) {
+          throw new KvConflictError(name, key);
+        }
+        write(key, new Uint8Array(0), "DEL");
+      },
+      async keys() {
+        guard();
+        return [...b.entries.keys()].filter((k) => live(k)?.operation === "PUT");
+      },
+      async watch(options: KvWatchOptions, onEntry): Promise<KvWatcher> {
+        guard();
+        const pattern = options.key ?? ">";
+        checkKvKey(pattern, true);
+        const watcher = { pattern, onEntry };
+        if (options.initial) {
+          const current = [...b.entries.keys()]
+            .map((k) => live(k))
+            .filter((e): e is StoredEntry => e?.operation === "PUT" && subjectMatches(pattern, e.key))
+            .sort((x, y) => x.revision - y.revision);
+          for (const e of current) queueMicrotask(() => onEntry(publicEntry(e)));
+        }
+        b.watchers.add(watcher);
+        return { stop: () => void b.watchers.delete(watcher) };
+      },
+      async destroy() {
+        guard();
+        b.watchers.clear();
+        buckets.delete(name);
+      },
+    };
+  }
+
+  return {
+    open,
+    close() {
+      isOpen = false;
+      for (const b of buckets.values()) b.watchers.clear();
+    },
+  };
+}
+
+function publicEntry(e: StoredEntry): KvEntry {
+  return { bucket: e.bucket, key: e.key, value: e.value.slice(), revision: e.revision, operation: e.operation };
+}
