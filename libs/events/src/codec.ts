@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+
+/** Bytes that are not a valid event of the expected kind. Never retryable: the same bytes fail again. */
+export class EventDecodeError extends Error {
+  override readonly name = "EventDecodeError";
+  readonly code = "STOX_EVENT_DECODE";
+  readonly isRetryable = false;
+  constructor(
+    message: string,
+    readonly subject: string,
+    /** Paths of the offending fields, e.g. ["to.uri"]. */
+    readonly issues: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** An event kind: its subject, its runtime schema, and a typed encode/decode pair. */
+export interface EventCodec<T> {
+  readonly subject: string;
+  readonly schema: z.ZodType<T>;
+  encode(event: T): Uint8Array;
+  /** Validates; throws EventDecodeError naming the bad fields. */
+  decode(data: Uint8Array): T;
+}
+
+export function defineCodec<T>(subject: string, schema: z.ZodType<T>): EventCodec<T> {
+  return {
+    subject,
+    schema,
+    encode: (event) => encoder.encode(JSON.stringify(event)),
+    decode(data) {
+      let json: unknown;
+      try {
+        json = JSON.parse(decoder.decode(data));
+      } catch (err) {
+        throw new EventDecodeError(`${subject}: payload is not UTF-8 JSON`, subject, [], { cause: err });
+      }
+      const result = schema.safeParse(json);
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+        throw new EventDecodeError(`${subject}: invalid event (${issues.join("; ")})`, subject, issues);
+      }
+      return result.data;
+    },
+  };
+}
+
+/** Event ids are UUIDs; they double as Nats-Msg-Id and correlate a chain of events in logs. */
+export function newEventId(): string {
+  return randomUUID();
+}
+
+/** RFC 3339 timestamp for the `at` field. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
