@@ -1,0 +1,119 @@
+import type { AddressUri, ImPresUri, SipUri } from "./address-uri.js";
+import { uriParam } from "./address-uri.js";
+import { isIpLiteral, toJidDomain } from "./domain.js";
+import { AddressMappingError, type UnmappableReason } from "./errors.js";
+import { createJid, enforceLocalpart, enforceResourcepart, type Jid } from "./jid.js";
+import { escapeLocalpart } from "./jid-escaping.js";
+import { percentDecodeUtf8 } from "./percent-encoding.js";
+import { mapUsernameCaseMapped } from "./precis/profiles.js";
+import { parseAddressUri } from "./sip-uri.js";
+
+/** Options for SIP -> XMPP address mapping (S2X). */
+export interface UriToJidOptions {
+  /** CORE-SEC-02: map `sips:` anyway (only under a bilateral agreement). Default false. */
+  readonly allowSips?: boolean;
+  /** CORE-DOM-05: configured domains for IP-literal hosts, e.g. `{ "192.0.2.7": "sip.test" }`. */
+  readonly ipLiteralDomains?: Readonly<Record<string, string>>;
+  /** CORE-URI-03: configured domain for `tel:` numbers; without it `tel:` is unmappable. */
+  readonly telDomain?: string;
+}
+
+/** The mapped JID plus facts a caller may want to log or count. */
+export interface UriToJidResult {
+  readonly jid: Jid;
+  /** CORE-CASE-03: case, width or normalisation changed the user part, so other SIP users may collide with it. */
+  readonly localFolded: boolean;
+  /** CORE-ADDR-17: a `gr` value was present but is not a valid resourcepart, so the bare JID was used. */
+  readonly resourceDropped: boolean;
+}
+
+function unmappable(message: string, reason: UnmappableReason, input: string, cause?: unknown): never {
+  throw new AddressMappingError(message, reason, input, cause === undefined ? undefined : { cause });
+}
+
+function mapHost(host: string, input: string, options: UriToJidOptions): string {
+  const bare = host.endsWith(".") ? host.slice(0, -1) : host;
+  if (isIpLiteral(bare)) {
+    const configured = options.ipLiteralDomains?.[bare.toLowerCase()];
+    if (configured === undefined) unmappable(`IP-literal host ${host} has no configured domain`, "ip-literal", input);
+    return mapHost(configured, input, options);
+  }
+  try {
+    return toJidDomain(bare);
+  } catch (cause) {
+    return unmappable(`host "${host}" is not a valid domain`, "invalid-domain", input, cause);
+  }
+}
+
+// CORE-ADDR-12..15: decode, fold, escape, enforce; refuse rather than return a half-mapped localpart.
+function mapLocal(escapedUser: string, input: string): { local: string; folded: boolean } {
+  const decoded = percentDecodeUtf8(escapedUser);
+  if (decoded === undefined) unmappable("the user part is not valid UTF-8 after percent-decoding", "bad-utf8", input);
+  // Case, width and NFC are applied before escaping, so folding cannot turn `\5C` into an escape sequence.
+  const mapped = mapUsernameCaseMapped(decoded);
+  if (mapped.startsWith(" ") || mapped.endsWith(" ")) {
+    unmappable("XEP-0106 forbids \\20 at the start or end of a localpart", "invalid-localpart", input);
+  }
+  const escaped = escapeLocalpart(mapped);
+  let local: string;
+  try {
+    local = enforceLocalpart(escaped);
+  } catch (cause) {
+    return unmappable(`the user part cannot be a JID localpart`, "invalid-localpart", input, cause);
+  }
+  if (local !== escaped) unmappable("enforcement changed the escaped localpart", "invalid-localpart", input);
+  return { local, folded: mapped !== decoded };
+}
+
+// CORE-ADDR-17/18: only a `gr` with a value becomes a resource; an invalid one falls back to the bare JID.
+function mapResource(uri: SipUri): { resource?: string; dropped: boolean } {
+  const gr = uriParam(uri, "gr");
+  if (gr === undefined || gr === null || gr === "") return { dropped: false };
+  const decoded = percentDecodeUtf8(gr);
+  if (decoded === undefined) return { dropped: true };
+  try {
+    return { resource: enforceResourcepart(decoded), dropped: false };
+  } catch {
+    return { dropped: true };
+  }
+}
+
+/**
+ * Maps a SIP-side address URI to a JID, RFC 7247 §6.4 (CORE-ADDR-10..18, CORE-URI-01..05, CORE-DOM-02..05).
+ * Every URI parameter except `gr` and every URI header is discarded. Throws {@link AddressMappingError}.
+ */
+export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): UriToJidResult {
+  const input = typeof uri === "string" ? uri : JSON.stringify(uri);
+  let parsed: AddressUri;
+  try {
+    parsed = typeof uri === "string" ? parseAddressUri(uri) : uri;
+  } catch (cause) {
+    return unmappable(`"${input}" is not a SIP, im, pres or tel URI`, "invalid-uri", input, cause);
+  }
+  if (parsed.scheme === "tel") {
+    if (options.telDomain === undefined) unmappable("tel: URIs have no domain (RFC 7247 §6.1)", "tel-uri", input);
+    const { local, folded } = mapLocal(parsed.number, input);
+    return {
+      jid: createJid({ local, domain: mapHost(options.telDomain, input, options) }),
+      localFolded: folded,
+      resourceDropped: false,
+    };
+  }
+  if (parsed.scheme === "sips" && options.allowSips !== true) {
+    unmappable("SIPS cannot cross the XMPP gateway (RFC 7247 §8)", "sips-refused", input);
+  }
+  const sip = parsed.scheme === "sip" || parsed.scheme === "sips" ? parsed : undefined;
+  const user = sip ? sip.user : (parsed as ImPresUri).local;
+  const host = sip ? sip.host : (parsed as ImPresUri).domain;
+  if (user === undefined) unmappable("the URI has no user part", "no-user", input);
+  const domain = mapHost(host, input, options);
+  const { local, folded } = mapLocal(user, input);
+  const { resource, dropped } = sip ? mapResource(sip) : { dropped: false };
+  const jid = createJid({ local, domain, resource });
+  return { jid, localFolded: folded, resourceDropped: dropped };
+}
+
+/** Convenience form of {@link mapUriToJid} that returns only the JID. */
+export function uriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): Jid {
+  return mapUriToJid(uri, options).jid;
+}
