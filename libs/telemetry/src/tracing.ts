@@ -1,0 +1,67 @@
+import { context, propagation, type Tracer, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace-base";
+
+export interface TracingConfig {
+  readonly service: string;
+  /** "none": spans are made (ids in logs, context on the bus) but not exported. */
+  readonly exporter: "none" | "otlp" | "console";
+  /** OTLP/HTTP traces endpoint, e.g. http://otel-collector:4318/v1/traces. */
+  readonly otlpEndpoint?: string;
+  /** Fraction of new traces sampled (parent decision wins for continued ones). */
+  readonly sampleRatio?: number;
+  /** Extra processors (tests use an in-memory exporter). */
+  readonly spanProcessors?: readonly SpanProcessor[];
+}
+
+export interface Tracing {
+  readonly tracer: Tracer;
+  shutdown(): Promise<void>;
+}
+
+let registered: BasicTracerProvider | undefined;
+
+/**
+ * Registers the process-wide OpenTelemetry tracer provider, context manager and W3C propagator. Call once per
+ * process (the all-in-one gateway calls it once for every service it hosts); later calls return the first.
+ */
+export function startTracing(config: TracingConfig): Tracing {
+  if (!registered) {
+    const processors: SpanProcessor[] = [...(config.spanProcessors ?? [])];
+    if (config.exporter === "otlp") {
+      processors.push(
+        new BatchSpanProcessor(new OTLPTraceExporter(config.otlpEndpoint ? { url: config.otlpEndpoint } : {})),
+      );
+    } else if (config.exporter === "console") {
+      processors.push(new BatchSpanProcessor(new ConsoleSpanExporter()));
+    }
+    registered = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": config.service }),
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio ?? 1) }),
+      spanProcessors: processors,
+    });
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(registered);
+  }
+  const provider = registered;
+  return {
+    tracer: trace.getTracer(`stox/${config.service}`),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** The trace id of the active span, if any: for logs and the demo. */
+export function currentTraceId(): string | undefined {
+  return trace.getActiveSpan()?.spanContext().traceId;
+}
