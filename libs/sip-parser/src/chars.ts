@@ -1,0 +1,81 @@
+// Character classes from the RFC 3261 §25.1 ABNF, as bit flags in one 256-entry table so every
+// scanner tests a byte with a single array load.
+
+export const ALNUM = 1;
+/** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
+export const TOKEN = 2;
+/** word = token chars plus ( ) < > : \ DQUOTE / [ ] ? { } (Call-ID) */
+export const WORD = 4;
+/** unreserved = alphanum / mark */
+export const UNRESERVED = 8;
+/** user-unreserved = "&" / "=" / "+" / "$" / "," / ";" / "?" / "/" */
+export const USER_UNRESERVED = 16;
+/** param-unreserved = "[" / "]" / "/" / ":" / "&" / "+" / "$" */
+export const PARAM_UNRESERVED = 32;
+/** hnv-unreserved = "[" / "]" / "/" / "?" / ":" / "+" / "$" */
+export const HNV_UNRESERVED = 64;
+/** password extras: "&" / "=" / "+" / "$" / "," */
+export const PASSWORD_EXTRA = 128;
+/** hostname characters plus the IPv6 reference characters "[" "]" ":" */
+export const HOST = 256;
+/** uric (RFC 2396, used by absoluteURI): reserved / unreserved / escaped */
+export const URIC = 512;
+export const DIGIT = 1024;
+export const HEX = 2048;
+
+export const CHAR = new Uint16Array(256);
+
+function mark(chars: string, flag: number): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    CHAR[c] = (CHAR[c] ?? 0) | flag;
+  }
+}
+
+const alpha = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const digits = "0123456789";
+const alnum = alpha + digits;
+mark(alnum, ALNUM | TOKEN | WORD | UNRESERVED | HOST | URIC);
+mark(digits, DIGIT | HEX);
+mark("abcdefABCDEF", HEX);
+mark("-.!%*_+`'~", TOKEN | WORD);
+mark('()<>:\\"/[]?{}', WORD);
+mark("-_.!~*'()", UNRESERVED | URIC);
+mark("&=+$,;?/", USER_UNRESERVED);
+mark("[]/:&+$", PARAM_UNRESERVED);
+mark("[]/?:+$", HNV_UNRESERVED);
+mark("&=+$,", PASSWORD_EXTRA);
+mark("-.[]:", HOST);
+mark(";/?:@&=+$,%", URIC);
+
+export function isToken(code: number): boolean {
+  return code < 256 && ((CHAR[code] ?? 0) & TOKEN) !== 0;
+}
+
+export function has(code: number, flag: number): boolean {
+  return code < 256 && ((CHAR[code] ?? 0) & flag) !== 0;
+}
+
+/** LWS characters inside a header value after unfolding: SP and HTAB. */
+export function isWsp(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+export function skipWsp(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index after a run of characters carrying `flag`, starting at `i`. */
+export function scan(s: string, i: number, end: number, flag: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c >= 256 || ((CHAR[c] ?? 0) & flag) === 0) break;
+    i++;
+  }
+  return i;
+}

@@ -1,0 +1,237 @@
+import { SipParseError } from "./errors.js";
+import { canonicalHeaderName, headerKey } from "./header-names.js";
+import type { MediaType } from "./media-type.js";
+import { parseMediaType } from "./media-type.js";
+import type { NameAddr } from "./name-addr.js";
+import { parseNameAddr, parseNameAddrList } from "./name-addr.js";
+import type { CSeq } from "./scalars.js";
+import {
+  checkCallId,
+  parseCSeq,
+  parseDeltaSeconds,
+  parseMaxForwards,
+  parseSipDate,
+  parseTokenList,
+} from "./scalars.js";
+import type { Via } from "./via.js";
+import { parseViaList } from "./via.js";
+
+/** One header field line as written: name spelling kept, value unfolded and trimmed. */
+export interface SipHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * What requests and responses share: the header fields in order and the body. Raw values are kept
+ * exactly; structured views (`via`, `from`, `cseq`...) are parsed on first access and cached until
+ * the headers change. Structured getters throw `SipParseError` when the value is malformed.
+ */
+export abstract class SipMessage {
+  /** Header names as written. */
+  protected readonly names: string[];
+  /** Lowercase long-form names, parallel to `names`. */
+  protected readonly keys: string[];
+  protected readonly values: string[];
+  body: Buffer;
+  #cache: Map<string, unknown> | undefined;
+
+  protected constructor(names: string[], keys: string[], values: string[], body: Buffer | undefined) {
+    this.names = names;
+    this.keys = keys;
+    this.values = values;
+    this.body = body ?? EMPTY;
+  }
+
+  abstract readonly isRequest: boolean;
+  abstract readonly version: string;
+
+  /** All header fields in message order. */
+  get headers(): readonly SipHeader[] {
+    const out: SipHeader[] = [];
+    for (let i = 0; i < this.names.length; i++) out.push({ name: this.names[i] ?? "", value: this.values[i] ?? "" });
+    return out;
+  }
+
+  /** The first value of a header (name case-insensitive, compact forms accepted), or `undefined`. */
+  header(name: string): string | undefined {
+    const key = headerKey(name);
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.values[i];
+    return undefined;
+  }
+
+  /** Every field value of a header, one entry per header line, in order. */
+  headerValues(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i] ?? "");
+    return out;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.keys.indexOf(headerKey(name)) >= 0;
+  }
+
+  /** Adds a header line, at the end or (for Via, Record-Route...) before all others of that name. */
+  addHeader(name: string, value: string, position: "first" | "last" = "last"): this {
+    checkHeaderText(name, value);
+    const key = headerKey(name);
+    let at = this.keys.length;
+    if (position === "first") {
+      const existing = this.keys.indexOf(key);
+      if (existing >= 0) at = existing;
+    }
+    this.names.splice(at, 0, name);
+    this.keys.splice(at, 0, key);
+    this.values.splice(at, 0, value);
+    this.#cache = undefined;
+    return this;
+  }
+
+  /** Replaces every line of a header with one line holding `value` (added at the end if absent). */
+  setHeader(name: string, value: string): this {
+    checkHeaderText(name, value);
+    const key = headerKey(name);
+    const first = this.keys.indexOf(key);
+    if (first < 0) return this.addHeader(canonicalHeaderName(name), value);
+    this.removeHeader(name, first + 1);
+    this.values[first] = value;
+    this.#cache = undefined;
+    return this;
+  }
+
+  /** Removes every line of a header (from index `from` on). Returns the number of lines removed. */
+  removeHeader(name: string, from = 0): number {
+    const key = headerKey(name);
+    let removed = 0;
+    for (let i = this.keys.length - 1; i >= from; i--) {
+      if (this.keys[i] === key) {
+        this.names.splice(i, 1);
+        this.keys.splice(i, 1);
+        this.values.splice(i, 1);
+        removed++;
+      }
+    }
+    if (removed > 0) this.#cache = undefined;
+    return removed;
+  }
+
+  /** Parses a header with `parse` once and caches the result until the headers change. */
+  protected cached<T>(key: string, parse: () => T): T {
+    let cache = this.#cache;
+    if (cache === undefined) {
+      cache = new Map();
+      this.#cache = cache;
+    } else if (cache.has(key)) return cache.get(key) as T;
+    const value = parse();
+    cache.set(key, value);
+    return value;
+  }
+
+  /** The single value of a header that must appear exactly once. */
+  protected single(name: string): string {
+    const key = headerKey(name);
+    let found: string | undefined;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.keys[i] !== key) continue;
+      if (found !== undefined) throw new SipParseError(`more than one ${canonicalHeaderName(key)} header`);
+      found = this.values[i];
+    }
+    if (found === undefined) throw new SipParseError(`missing ${canonicalHeaderName(key)} header`);
+    return found;
+  }
+
+  /** Via values, topmost first, from every Via line (RFC 3261 §20.42). */
+  get via(): readonly Via[] {
+    return this.cached("via", () => {
+      const out: Via[] = [];
+      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === "via") parseViaList(this.values[i] ?? "", out);
+      return out;
+    });
+  }
+
+  get from(): NameAddr {
+    return this.cached("from", () => parseNameAddr(this.single("from")));
+  }
+
+  get to(): NameAddr {
+    return this.cached("to", () => parseNameAddr(this.single("to")));
+  }
+
+  get callId(): string {
+    return this.cached("call-id", () => checkCallId(this.single("call-id")));
+  }
+
+  get cseq(): CSeq {
+    return this.cached("cseq", () => parseCSeq(this.single("cseq")));
+  }
+
+  /** Max-Forwards, or `undefined` when absent (RFC 2543 peers omit it, RFC 4475 §3.4.1). */
+  get maxForwards(): number | undefined {
+    return this.cached("max-forwards", () =>
+      this.hasHeader("max-forwards") ? parseMaxForwards(this.single("max-forwards")) : undefined,
+    );
+  }
+
+  /** Contact values in order; empty when absent. `Contact: *` (REGISTER) is reported by `isContactStar`. */
+  get contact(): readonly NameAddr[] {
+    return this.cached("contact", () => this.addressList("contact"));
+  }
+
+  get isContactStar(): boolean {
+    const values = this.headerValues("contact");
+    return values.length === 1 && values[0] === "*";
+  }
+
+  get route(): readonly NameAddr[] {
+    return this.cached("route", () => this.addressList("route"));
+  }
+
+  get recordRoute(): readonly NameAddr[] {
+    return this.cached("record-route", () => this.addressList("record-route"));
+  }
+
+  /** Any comma-separated address header (Contact, Route, Path, Service-Route...). */
+  addressList(name: string): NameAddr[] {
+    const out: NameAddr[] = [];
+    for (const v of this.headerValues(name)) if (v !== "*") parseNameAddrList(v, out);
+    return out;
+  }
+
+  /** Any comma-separated token header (Require, Proxy-Require, Supported, Allow...), all lines joined. */
+  tokenList(name: string): string[] {
+    return this.headerValues(name).flatMap(parseTokenList);
+  }
+
+  get contentType(): MediaType | undefined {
+    return this.cached("content-type", () => {
+      const v = this.header("content-type");
+      return v === undefined ? undefined : parseMediaType(v);
+    });
+  }
+
+  /** Expires in seconds, or `undefined` when absent. Throws above 2**32-1 (RFC 4475 §3.1.2.4). */
+  get expires(): number | undefined {
+    return this.cached("expires", () => {
+      const v = this.header("expires");
+      return v === undefined ? undefined : parseDeltaSeconds(v);
+    });
+  }
+
+  /** Date header; throws `SipParseError` for anything but an rfc1123-date in GMT (RFC 4475 §3.1.2.12). */
+  get date(): Date | undefined {
+    return this.cached("date", () => {
+      const v = this.header("date");
+      return v === undefined ? undefined : parseSipDate(v);
+    });
+  }
+}
+
+/** Refuses header text that would break framing when serialized (CR, LF, a bad name). */
+function checkHeaderText(name: string, value: string): void {
+  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipParseError(`bad header name "${name}"`);
+  if (/[\r\n]/.test(value)) throw new SipParseError(`header ${name} value contains CR or LF`);
+}

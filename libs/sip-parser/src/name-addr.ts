@@ -1,0 +1,109 @@
+import { has, skipWsp, TOKEN } from "./chars.js";
+import { syntaxError } from "./errors.js";
+import type { SipParam } from "./params.js";
+import { formatParams, parseGenericParams } from "./params.js";
+import { quote, scanQuotedString, unquote } from "./quoted-string.js";
+import type { Uri } from "./uri.js";
+import { isSipUri, parseUri } from "./uri.js";
+
+/**
+ * A From/To/Contact/Route-style value (RFC 3261 §20.10, §25.1): `name-addr` or `addr-spec`
+ * followed by header parameters such as `tag`, `expires` or `q`.
+ */
+export interface NameAddr {
+  /** Display name with quotes removed and quoted-pairs resolved; `undefined` when none was given. */
+  readonly displayName: string | undefined;
+  readonly uri: Uri;
+  /** Header parameters (not URI parameters), as written. */
+  readonly params: readonly SipParam[];
+  /** True when the URI was written inside `<` `>`. */
+  readonly isBracketed: boolean;
+}
+
+export interface NameAddrResult {
+  readonly value: NameAddr;
+  readonly next: number;
+}
+
+function addrSpecEnd(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    // RFC 3261 §20: a URI containing ",", ";" or "?" must be bracketed, so an addr-spec stops at
+    // the first of them (or at whitespace).
+    if (c === 59 || c === 44 || c === 32 || c === 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** Parses one name-addr / addr-spec with its parameters from `i`; stops at a comma when `inList`. */
+export function parseNameAddrAt(s: string, i: number, end: number, inList: boolean): NameAddrResult {
+  i = skipWsp(s, i, end);
+  if (i >= end) throw syntaxError("empty address", i);
+  let displayName: string | undefined;
+  let isBracketed = false;
+  let uri: Uri;
+  let j = i;
+  if (s.charCodeAt(i) === 34) {
+    const q = scanQuotedString(s, i, end);
+    displayName = unquote(s.slice(i, q));
+    j = skipWsp(s, q, end);
+    if (s.charCodeAt(j) !== 60) throw syntaxError('expected "<" after display name', j);
+  } else {
+    // display-name = *(token LWS): scan tokens and whitespace; a "<" after them makes it a name-addr.
+    while (j < end) {
+      const c = s.charCodeAt(j);
+      if (c === 32 || c === 9 || has(c, TOKEN)) j++;
+      else break;
+    }
+    if (j < end && s.charCodeAt(j) === 60) {
+      const name = s.slice(i, j).trim();
+      displayName = name.length > 0 ? name.replace(/[ \t]+/g, " ") : undefined;
+    } else j = -1;
+  }
+  if (j >= 0) {
+    isBracketed = true;
+    const close = s.indexOf(">", j + 1);
+    if (close < 0 || close >= end) throw syntaxError('missing ">"', j);
+    uri = parseUri(s, j + 1, close);
+    i = close + 1;
+  } else {
+    const uriEnd = addrSpecEnd(s, i, end);
+    uri = parseUri(s, i, uriEnd);
+    if (isSipUri(uri) && uri.headers.length > 0) {
+      throw syntaxError("a URI with headers must be enclosed in <> (RFC 3261 §20)", i);
+    }
+    i = uriEnd;
+  }
+  const p = parseGenericParams(s, i, end, inList);
+  return { value: { displayName, uri, params: p.params, isBracketed }, next: p.next };
+}
+
+/** Parses a header value holding exactly one address (From, To, Reply-To, Refer-To...). */
+export function parseNameAddr(value: string): NameAddr {
+  return parseNameAddrAt(value, 0, value.length, false).value;
+}
+
+/** Parses a comma-separated list of addresses (Contact, Route, Record-Route, Path...). */
+export function parseNameAddrList(value: string, out: NameAddr[] = []): NameAddr[] {
+  const end = value.length;
+  let i = 0;
+  for (;;) {
+    const r = parseNameAddrAt(value, i, end, true);
+    out.push(r.value);
+    i = skipWsp(value, r.next, end);
+    if (i >= end) return out;
+    i++; // the comma
+  }
+}
+
+/** Serializes an address in name-addr form (always bracketed, so any URI is safe). */
+export function formatNameAddr(addr: {
+  readonly displayName?: string | undefined;
+  readonly uri: Uri | string;
+  readonly params?: readonly SipParam[];
+}): string {
+  const uri = typeof addr.uri === "string" ? addr.uri : addr.uri.raw;
+  const name = addr.displayName === undefined ? "" : `${quote(addr.displayName)} `;
+  return `${name}<${uri}>${formatParams(addr.params ?? [])}`;
+}

@@ -1,0 +1,142 @@
+import { has, TOKEN } from "./chars.js";
+import type { PartialMessage } from "./error-context.js";
+import { withContext } from "./error-context.js";
+import { SipParseError, syntaxError } from "./errors.js";
+import { headerKey } from "./header-names.js";
+import { SipRequest } from "./request.js";
+import { SipResponse } from "./response.js";
+import { parseUint } from "./scalars.js";
+import { parseStartLine } from "./start-line.js";
+import { validateMessage } from "./validate.js";
+
+export interface ParseOptions {
+  /**
+   * Parse and check Via, From, To, Call-ID, CSeq, Max-Forwards, Contact and the Request-URI before
+   * returning (see `validateMessage`). Default true. With false only the start line, the header
+   * split and Content-Length are checked, and structured getters throw on first bad access.
+   */
+  readonly validate?: boolean;
+  /** Refuse a message longer than this many bytes with status 513 (RFC 3261 §18.1.1 / §21.5.14). */
+  readonly maxBytes?: number;
+}
+
+export type SipMessageUnion = SipRequest | SipResponse;
+
+const CRLFCRLF = Buffer.from("\r\n\r\n");
+const MAX_CONTENT_LENGTH = 0x7fffffff;
+
+function asBuffer(input: Uint8Array): Buffer {
+  return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+}
+
+/** Every LF must end a CRLF and every CR must start one; stray ones could smuggle header lines. */
+function checkLineEnds(head: string): void {
+  let k = head.indexOf("\n");
+  while (k >= 0) {
+    if (head.charCodeAt(k - 1) !== 13) throw syntaxError("bare LF in header section", k);
+    k = head.indexOf("\n", k + 1);
+  }
+  k = head.indexOf("\r");
+  while (k >= 0) {
+    if (head.charCodeAt(k + 1) !== 10) throw syntaxError("bare CR in header section", k);
+    k = head.indexOf("\r", k + 1);
+  }
+}
+
+function splitHeaders(head: string, from: number, partial: PartialMessage, names: string[], values: string[]): void {
+  const keys = partial.keys as string[];
+  const n = head.length;
+  let pos = from;
+  while (pos < n) {
+    const e = head.indexOf("\r\n", pos);
+    const c = head.charCodeAt(pos);
+    if (c === 32 || c === 9) {
+      // RFC 3261 §7.3.1: a line starting with whitespace continues the previous value; the fold is one SP.
+      const last = values.length - 1;
+      if (last < 0) throw syntaxError("continuation line before the first header", pos);
+      const more = head.slice(pos, e).trim();
+      const prev = values[last] as string;
+      values[last] = prev.length === 0 ? more : more.length === 0 ? prev : `${prev} ${more}`;
+      pos = e + 2;
+      continue;
+    }
+    let j = pos;
+    while (j < e && has(head.charCodeAt(j), TOKEN)) j++;
+    const nameEnd = j;
+    while (j < e && (head.charCodeAt(j) === 32 || head.charCodeAt(j) === 9)) j++;
+    if (nameEnd === pos || j >= e || head.charCodeAt(j) !== 58) throw syntaxError("malformed header line", pos);
+    let vs = j + 1;
+    while (vs < e && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+    let ve = e;
+    while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
+    const name = head.slice(pos, nameEnd);
+    names.push(name);
+    keys.push(headerKey(name));
+    values.push(head.slice(vs, ve));
+    pos = e + 2;
+  }
+}
+
+/** Content-Length from the header lines; conflicting repeats are a framing error (RFC 4475 §3.3.9). */
+function contentLengthOf(keys: readonly string[], values: readonly string[]): number {
+  let length = -1;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== "content-length") continue;
+    const v = parseUint(values[i] ?? "", MAX_CONTENT_LENGTH, "Content-Length");
+    if (length >= 0 && v !== length) throw syntaxError("conflicting Content-Length values", -1);
+    length = v;
+  }
+  return length;
+}
+
+function parseBytes(buf: Buffer, options: ParseOptions | undefined, partial: PartialMessage): SipMessageUnion {
+  if (options?.maxBytes !== undefined && buf.length > options.maxBytes) {
+    throw syntaxError(`message of ${buf.length} bytes exceeds ${options.maxBytes}`, options.maxBytes, 513);
+  }
+  let start = 0;
+  // RFC 3261 §7.5: CRLFs before the start line are ignored.
+  while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
+  const headEnd = buf.indexOf(CRLFCRLF, start);
+  if (headEnd < 0) throw syntaxError("no empty line after the header section", buf.length);
+  const head = buf.toString("utf8", start, headEnd + 2);
+  checkLineEnds(head);
+  const lineEnd = head.indexOf("\r\n");
+  const startLine = parseStartLine(head.slice(0, lineEnd));
+  partial.startLine = startLine;
+  const names: string[] = [];
+  const values: string[] = [];
+  partial.values = values;
+  splitHeaders(head, lineEnd + 2, partial, names, values);
+  const keys = partial.keys as string[];
+  const bodyStart = headEnd + 4;
+  const available = buf.length - bodyStart;
+  const length = contentLengthOf(keys, values);
+  if (length > available) {
+    throw syntaxError(`Content-Length ${length} exceeds the ${available} bytes received`, buf.length);
+  }
+  // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
+  // after Content-Length are ignored (RFC 4475 §3.1.1.8).
+  const body = buf.subarray(bodyStart, length < 0 ? buf.length : bodyStart + length);
+  const msg =
+    startLine.kind === "request"
+      ? new SipRequest(startLine.method, startLine.uri, startLine.version, names, keys, values, body)
+      : new SipResponse(startLine.status, startLine.reason, startLine.version, names, keys, values, body);
+  if (options?.validate !== false) validateMessage(msg);
+  return msg;
+}
+
+/**
+ * Parses one SIP message (RFC 3261 §7) from a datagram or a frame cut by `SipStreamFramer`.
+ * Header text is decoded as UTF-8; the body stays bytes and shares memory with `input` when it is
+ * a Buffer. Throws only `SipParseError`, with `status` and, when the start line parsed, `context`.
+ */
+export function parseSipMessage(input: Uint8Array | string, options?: ParseOptions): SipMessageUnion {
+  const partial: PartialMessage = { startLine: undefined, keys: [], values: [] };
+  try {
+    const buf = typeof input === "string" ? Buffer.from(input, "utf8") : asBuffer(input);
+    return parseBytes(buf, options, partial);
+  } catch (e) {
+    if (e instanceof SipParseError) throw withContext(e, partial);
+    throw withContext(new SipParseError("unparseable SIP message", { cause: e }), partial);
+  }
+}

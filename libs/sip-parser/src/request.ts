@@ -1,0 +1,34 @@
+import { SipMessage } from "./message.js";
+import type { Uri } from "./uri.js";
+import { parseUri } from "./uri.js";
+
+/** A SIP request (RFC 3261 §7.1). */
+export class SipRequest extends SipMessage {
+  readonly isRequest = true;
+  /** Method, case-sensitive (RFC 3261 §7.1): "INVITE", "MESSAGE", or any extension token. */
+  method: string;
+  /** Request-URI as written. */
+  uri: string;
+  version: string;
+
+  /** @internal Use `parseSipMessage` or `createRequest`. */
+  constructor(
+    method: string,
+    uri: string,
+    version: string,
+    names: string[],
+    keys: string[],
+    values: string[],
+    body?: Buffer,
+  ) {
+    super(names, keys, values, body);
+    this.method = method;
+    this.uri = uri;
+    this.version = version;
+  }
+
+  /** The Request-URI, parsed (cached per URI string). */
+  get requestUri(): Uri {
+    return this.cached(`ruri ${this.uri}`, () => parseUri(this.uri));
+  }
+}

@@ -1,0 +1,233 @@
+import {
+  ALNUM,
+  DIGIT,
+  HEX,
+  HNV_UNRESERVED,
+  has,
+  PARAM_UNRESERVED,
+  PASSWORD_EXTRA,
+  UNRESERVED,
+  URIC,
+  USER_UNRESERVED,
+} from "./chars.js";
+import { syntaxError } from "./errors.js";
+import type { SipParam } from "./params.js";
+
+/** A `sip:` or `sips:` URI (RFC 3261 §19.1). Every part is kept as written, escapes included. */
+export interface SipUri {
+  readonly scheme: "sip" | "sips";
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly params: readonly SipParam[];
+  /** URI headers (`?name=value&...`), names and values still escaped. */
+  readonly headers: readonly SipParam[];
+  readonly raw: string;
+}
+
+/** A `tel:` URI (RFC 3966): the subscriber number as written and its parameters. */
+export interface TelUri {
+  readonly scheme: "tel";
+  readonly number: string;
+  readonly params: readonly SipParam[];
+  readonly raw: string;
+}
+
+/** Any other absolute URI (RFC 3261 §25.1 absoluteURI); `scheme` is lowercased, `rest` is what follows the colon. */
+export interface AbsoluteUri {
+  readonly scheme: string;
+  readonly rest: string;
+  readonly raw: string;
+}
+
+export type Uri = SipUri | TelUri | AbsoluteUri;
+
+export function isSipUri(uri: Uri): uri is SipUri {
+  return uri.scheme === "sip" || uri.scheme === "sips";
+}
+
+export function isTelUri(uri: Uri): uri is TelUri {
+  return uri.scheme === "tel";
+}
+
+/** Index after a run of `flag` characters or `%HH` escapes. */
+function scanEscaped(s: string, i: number, end: number, flag: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (has(c, flag)) i++;
+    else if (c === 37) {
+      if (i + 2 >= end || !has(s.charCodeAt(i + 1), HEX) || !has(s.charCodeAt(i + 2), HEX)) {
+        throw syntaxError("bad %-escape", i);
+      }
+      i += 3;
+    } else break;
+  }
+  return i;
+}
+
+const USER = UNRESERVED | USER_UNRESERVED;
+const PASSWORD = UNRESERVED | PASSWORD_EXTRA;
+const PARAMCHAR = UNRESERVED | PARAM_UNRESERVED;
+const HNVCHAR = UNRESERVED | HNV_UNRESERVED;
+
+function parseHost(s: string, i: number, end: number): number {
+  if (s.charCodeAt(i) === 91) {
+    // IPv6reference = "[" IPv6address "]"
+    let j = i + 1;
+    while (j < end) {
+      const c = s.charCodeAt(j);
+      if (c === 93) break;
+      if (!has(c, HEX) && c !== 58 && c !== 46) throw syntaxError("bad IPv6 reference", j);
+      j++;
+    }
+    if (j >= end || j === i + 1) throw syntaxError("unterminated IPv6 reference", i);
+    return j + 1;
+  }
+  let j = i;
+  while (j < end) {
+    const c = s.charCodeAt(j);
+    if (has(c, ALNUM) || c === 45 || c === 46) j++;
+    else break;
+  }
+  if (j === i) throw syntaxError("missing host", i);
+  return j;
+}
+
+function parsePort(s: string, i: number, end: number): { port: number; next: number } {
+  let j = i;
+  let port = 0;
+  while (j < end && has(s.charCodeAt(j), DIGIT)) {
+    port = port * 10 + (s.charCodeAt(j) - 48);
+    j++;
+    if (port > 65535) throw syntaxError("port out of range", i);
+  }
+  if (j === i) throw syntaxError("missing port", i);
+  return { port, next: j };
+}
+
+function parseUriParams(s: string, i: number, end: number, out: SipParam[]): number {
+  while (i < end && s.charCodeAt(i) === 59) {
+    const nameStart = i + 1;
+    const nameEnd = scanEscaped(s, nameStart, end, PARAMCHAR);
+    if (nameEnd === nameStart) throw syntaxError("empty URI parameter", nameStart);
+    let value: string | null = null;
+    i = nameEnd;
+    if (i < end && s.charCodeAt(i) === 61) {
+      const v = scanEscaped(s, i + 1, end, PARAMCHAR);
+      if (v === i + 1) throw syntaxError("empty URI parameter value", i);
+      value = s.slice(i + 1, v);
+      i = v;
+    }
+    out.push({ name: s.slice(nameStart, nameEnd), value });
+  }
+  return i;
+}
+
+function parseSipUri(s: string, start: number, schemeEnd: number, end: number): SipUri {
+  const scheme = s.slice(start, schemeEnd).toLowerCase() as "sip" | "sips";
+  let i = schemeEnd + 1;
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = s.indexOf("@", i);
+  if (at >= 0 && at < end) {
+    const userEnd = scanEscaped(s, i, at, USER);
+    if (userEnd === i) throw syntaxError("empty user part", i);
+    user = s.slice(i, userEnd);
+    if (userEnd < at) {
+      if (s.charCodeAt(userEnd) !== 58) throw syntaxError(`bad character "${s[userEnd]}" in user part`, userEnd);
+      const pwEnd = scanEscaped(s, userEnd + 1, at, PASSWORD);
+      if (pwEnd !== at) throw syntaxError(`bad character "${s[pwEnd]}" in password`, pwEnd);
+      password = s.slice(userEnd + 1, at);
+    }
+    i = at + 1;
+  }
+  const hostEnd = parseHost(s, i, end);
+  const host = s.slice(i, hostEnd);
+  i = hostEnd;
+  let port: number | undefined;
+  if (i < end && s.charCodeAt(i) === 58) {
+    const p = parsePort(s, i + 1, end);
+    port = p.port;
+    i = p.next;
+  }
+  const params: SipParam[] = [];
+  i = parseUriParams(s, i, end, params);
+  const headers: SipParam[] = [];
+  if (i < end && s.charCodeAt(i) === 63) {
+    do {
+      const nameStart = i + 1;
+      const nameEnd = scanEscaped(s, nameStart, end, HNVCHAR);
+      if (nameEnd === nameStart || s.charCodeAt(nameEnd) !== 61 || nameEnd >= end) {
+        throw syntaxError("bad URI header", nameStart);
+      }
+      const valueEnd = scanEscaped(s, nameEnd + 1, end, HNVCHAR);
+      headers.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
+      i = valueEnd;
+    } while (i < end && s.charCodeAt(i) === 38);
+  }
+  if (i !== end) throw syntaxError(`unexpected "${s[i]}" in SIP URI`, i);
+  return { scheme, user, password, host, port, params, headers, raw: s.slice(start, end) };
+}
+
+function parseTelUri(s: string, start: number, schemeEnd: number, end: number): TelUri {
+  let i = schemeEnd + 1;
+  const numberStart = i;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    // RFC 3966: digits, hex digits, "*", "#", "+", visual separators "-" "." "(" ")", and pause chars.
+    if (has(c, HEX) || c === 42 || c === 35 || c === 43 || c === 45 || c === 46 || c === 40 || c === 41) i++;
+    else if (c === 112 || c === 119 || c === 80 || c === 87) i++;
+    else break;
+  }
+  if (i === numberStart) throw syntaxError("empty telephone number", i);
+  const params: SipParam[] = [];
+  i = parseUriParams(s, i, end, params);
+  if (i !== end) throw syntaxError(`unexpected "${s[i]}" in tel URI`, i);
+  return { scheme: "tel", number: s.slice(numberStart, i), params, raw: s.slice(start, end) };
+}
+
+/**
+ * Parses the URI in `s[start, end)`: `sip:`/`sips:` per RFC 3261 §19.1, `tel:` per RFC 3966,
+ * anything else as an absoluteURI. Throws `SipParseError` on bad syntax.
+ */
+export function parseUri(s: string, start = 0, end = s.length): Uri {
+  let i = start;
+  const c0 = s.charCodeAt(i);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) throw syntaxError("URI must start with a scheme", i);
+  i++;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (has(c, ALNUM) || c === 43 || c === 45 || c === 46) i++;
+    else break;
+  }
+  if (i >= end || s.charCodeAt(i) !== 58) throw syntaxError('URI scheme must end with ":"', i);
+  const len = i - start;
+  if (len === 3 || len === 4) {
+    const lower = s.slice(start, i).toLowerCase();
+    if (lower === "sip" || lower === "sips") return parseSipUri(s, start, i, end);
+    if (lower === "tel") return parseTelUri(s, start, i, end);
+  }
+  const restStart = i + 1;
+  const restEnd = scanEscaped(s, restStart, end, URIC);
+  if (restEnd === restStart) throw syntaxError("empty URI after scheme", restStart);
+  if (restEnd !== end) throw syntaxError(`unexpected "${s[restEnd]}" in URI`, restEnd);
+  return { scheme: s.slice(start, i).toLowerCase(), rest: s.slice(restStart, end), raw: s.slice(start, end) };
+}
+
+/** Decodes every `%HH` escape (RFC 3261 §19.1.2). The result is one character per octet. */
+export function unescapeUriPart(text: string): string {
+  if (text.indexOf("%") < 0) return text;
+  return text.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/** Escapes every character outside `allowed` (plus alphanumerics and the marks) as `%HH`. */
+export function escapeUriPart(text: string, allowed = ""): string {
+  let out = "";
+  for (const ch of Buffer.from(text, "utf8")) {
+    const c = String.fromCharCode(ch);
+    if (ch < 128 && (has(ch, UNRESERVED) || allowed.includes(c))) out += c;
+    else out += `%${ch.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import { DIGIT, has, scan, skipWsp, TOKEN } from "./chars.js";
+import { syntaxError } from "./errors.js";
+import type { SipParam } from "./params.js";
+import { findParam, parseGenericParams } from "./params.js";
+
+/** One Via header field value (RFC 3261 §20.42, RFC 3581 for rport). */
+export interface Via {
+  /** Protocol name and version, e.g. "SIP/2.0". */
+  readonly protocol: string;
+  /** Transport as written, e.g. "UDP", "TCP", "TLS", "WS". */
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly params: readonly SipParam[];
+  readonly branch: string | undefined;
+  readonly received: string | undefined;
+  /** `null` for a bare `;rport` (a request asking for it), a number once filled in, `undefined` when absent. */
+  readonly rport: number | null | undefined;
+}
+
+/** RFC 3261 §8.1.1.7: a branch made by an RFC 3261 element starts with the magic cookie and has more after it. */
+export function isRfc3261Branch(branch: string | undefined): boolean {
+  return branch !== undefined && branch.length > 7 && branch.startsWith("z9hG4bK");
+}
+
+function expectSlash(s: string, i: number, end: number): number {
+  i = skipWsp(s, i, end);
+  if (s.charCodeAt(i) !== 47) throw syntaxError('expected "/" in Via sent-protocol', i);
+  return skipWsp(s, i + 1, end);
+}
+
+function token(s: string, i: number, end: number, what: string): number {
+  const e = scan(s, i, end, TOKEN);
+  if (e === i) throw syntaxError(`missing ${what} in Via`, i);
+  return e;
+}
+
+function parseSentBy(s: string, i: number, end: number): { host: string; port: number | undefined; next: number } {
+  let j = i;
+  if (s.charCodeAt(i) === 91) {
+    j = s.indexOf("]", i);
+    if (j < 0 || j >= end) throw syntaxError("unterminated IPv6 reference in Via", i);
+    j++;
+  } else {
+    while (j < end) {
+      const c = s.charCodeAt(j);
+      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46) j++;
+      else break;
+    }
+  }
+  if (j === i) throw syntaxError("missing sent-by host in Via", i);
+  const host = s.slice(i, j);
+  let port: number | undefined;
+  let k = skipWsp(s, j, end);
+  if (s.charCodeAt(k) === 58) {
+    k = skipWsp(s, k + 1, end);
+    const start = k;
+    let n = 0;
+    while (k < end && has(s.charCodeAt(k), DIGIT)) {
+      n = n * 10 + s.charCodeAt(k) - 48;
+      if (n > 65535) throw syntaxError("Via port out of range", start);
+      k++;
+    }
+    if (k === start) throw syntaxError("missing Via port", k);
+    port = n;
+    j = k;
+  }
+  return { host, port, next: j };
+}
+
+function checkParams(params: readonly SipParam[], at: number): number | null | undefined {
+  const rp = findParam(params, "rport");
+  let rport: number | null | undefined;
+  if (rp !== undefined) {
+    if (rp.value === null) rport = null;
+    else if (/^\d{1,5}$/.test(rp.value) && Number(rp.value) <= 65535) rport = Number(rp.value);
+    else throw syntaxError("bad Via rport", at);
+  }
+  const ttl = findParam(params, "ttl");
+  if (ttl !== undefined && !(ttl.value !== null && /^\d{1,3}$/.test(ttl.value) && Number(ttl.value) <= 255)) {
+    throw syntaxError("bad Via ttl", at);
+  }
+  const br = findParam(params, "branch");
+  if (br !== undefined && (br.value === null || br.value.charCodeAt(0) === 34)) throw syntaxError("bad Via branch", at);
+  return rport;
+}
+
+/** Parses every Via value in one header field (comma-separated) and appends them to `out`. */
+export function parseViaList(s: string, out: Via[] = []): Via[] {
+  const end = s.length;
+  let i = 0;
+  for (;;) {
+    i = skipWsp(s, i, end);
+    const start = i;
+    let e = token(s, i, end, "protocol name");
+    const name = s.slice(i, e);
+    i = expectSlash(s, e, end);
+    e = token(s, i, end, "protocol version");
+    const version = s.slice(i, e);
+    i = expectSlash(s, e, end);
+    e = token(s, i, end, "transport");
+    const transport = s.slice(i, e);
+    i = skipWsp(s, e, end);
+    if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
+    const sentBy = parseSentBy(s, i, end);
+    const p = parseGenericParams(s, sentBy.next, end, true);
+    const rport = checkParams(p.params, start);
+    const branch = findParam(p.params, "branch")?.value ?? undefined;
+    const received = findParam(p.params, "received")?.value ?? undefined;
+    out.push({
+      protocol: `${name}/${version}`,
+      transport,
+      host: sentBy.host,
+      port: sentBy.port,
+      params: p.params,
+      branch,
+      received,
+      rport,
+    });
+    i = skipWsp(s, p.next, end);
+    if (i >= end) return out;
+    i++; // the comma
+  }
+}
