@@ -1,1 +1,3 @@
-export {};
+export { loadGatewayConfig, type GatewayConfig } from "./config.js";
+export { registry } from "./registry.js";
+export { startGateway } from "./start-gateway.js";
