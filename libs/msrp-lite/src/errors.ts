@@ -94,3 +94,16 @@ export class CpimParseError extends Error {
     super(message, options);
   }
 }
+
+/** A transaction id is reused while still pending (RFC 4975 §7.1, MSRP-FMT-01). */
+export class MsrpTransactionError extends Error {
+  override readonly name = "MsrpTransactionError";
+  readonly code = "STOX_MSRP_TRANSACTION";
+  constructor(
+    message: string,
+    readonly transactionId: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

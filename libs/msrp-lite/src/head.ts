@@ -24,9 +24,17 @@ const METHOD = /^[A-Z]+$/;
 const STATUS_CODE = /^\d{3}$/;
 // hname = ALPHA *token; the value is utf8text (HTAB, printable, non-ASCII; no other controls).
 const HEADER_NAME = /^[A-Za-z][!#-'*+\-.0-9A-Z^-~]*$/;
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 const MEDIA_TYPE = /^[!#-'*+\-.0-9A-Z^-~]+\/[!#-'*+\-.0-9A-Z^-~]+(\s*;.*)?$/;
 const STATUS_VALUE = /^(\d{3}) (\d{3})(?: (.*))?$/;
+
+/** utf8text (RFC 4975 §9) allows HTAB and no other control character. */
+export function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 export function parseStartLine(line: string): StartLine | string {
   const m = START.exec(line);
@@ -34,7 +42,7 @@ export function parseStartLine(line: string): StartLine | string {
   const transactionId = m[1];
   if (!isIdent(transactionId)) return "bad transaction id";
   if (STATUS_CODE.test(m[2])) {
-    if (m[3] !== undefined && CONTROL.test(m[3])) return "control character in comment";
+    if (m[3] !== undefined && hasControl(m[3])) return "control character in comment";
     return { kind: "response", transactionId, statusCode: Number(m[2]), ...(m[3] ? { comment: m[3] } : {}) };
   }
   if (m[3] !== undefined || !METHOD.test(m[2])) return "method must be upper-case letters";
@@ -89,7 +97,7 @@ function splitHeader(b: HeadBuilder, line: string): MsrpHeader {
     .slice(colon + 1)
     .replace(/^[ \t]+/, "")
     .replace(/[ \t]+$/, "");
-  if (CONTROL.test(value)) b.fail(`control character in ${name}`);
+  if (hasControl(value)) b.fail(`control character in ${name}`);
   return { name, value };
 }
 
