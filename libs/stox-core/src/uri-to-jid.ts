@@ -84,6 +84,9 @@ function mapResource(uri: SipUri): { resource?: string; dropped: boolean } {
  */
 export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): UriToJidResult {
   const input = typeof uri === "string" ? uri : JSON.stringify(uri);
+  if (typeof uri === "string" && !/^(sips?|im|pres|tel):/i.test(uri)) {
+    unmappable(`"${uri}" is not a sip, sips, im, pres or tel URI`, "unsupported-scheme", input);
+  }
   let parsed: AddressUri;
   try {
     parsed = typeof uri === "string" ? parseAddressUri(uri) : uri;

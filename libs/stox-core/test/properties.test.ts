@@ -1,0 +1,201 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  AddressMappingError,
+  createJid,
+  enforceOpaqueString,
+  escapeLocalpart,
+  formatAddressUri,
+  formatJid,
+  isCanonicallyEscaped,
+  type Jid,
+  JidError,
+  jidToUri,
+  parseAddressUri,
+  parseJid,
+  UriParseError,
+  unescapeLocalpart,
+  uriToJid,
+} from "../src/index.js";
+import { percentEncode } from "../src/percent-encoding.js";
+import { mapUsernameCaseMapped } from "../src/precis/profiles.js";
+import { isSipParamChar, isSipUserChar } from "../src/uri-charsets.js";
+
+// Characters that exercise every escaping rule: JID-illegal, SIP-illegal, both, non-ASCII, RTL, case.
+const LOCAL_CHARS = [
+  ..."abcxyz019._-+!~*()=$,;?",
+  ..."&'/ \":<>@\\",
+  ..."#%[]^`{|}",
+  ..."üßéŁжД日本ΩABC",
+  "\u212a", // KELVIN SIGN
+  "\uff21", // FULLWIDTH A
+];
+const RESOURCE_CHARS = [...LOCAL_CHARS, "\u00a0", "/", "@", "Ä"];
+const DOMAINS = ["xmpp.test", "sip.test", "bücher.test", "例え.テスト", "a-b.example", "x.y.z.example"];
+
+const rawLocal = fc.array(fc.constantFrom(...LOCAL_CHARS), { minLength: 1, maxLength: 12 }).map((a) => a.join(""));
+const rawResource = fc
+  .array(fc.constantFrom(...RESOURCE_CHARS), { minLength: 1, maxLength: 10 })
+  .map((a) => a.join(""));
+
+function isOpaqueStable(s: string): boolean {
+  try {
+    return enforceOpaqueString(s) === s;
+  } catch {
+    return false;
+  }
+}
+
+function tryCreate(parts: { local: string; domain: string; resource?: string | undefined }): Jid | undefined {
+  try {
+    return createJid(parts);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Enforced JIDs whose localpart is in canonical XEP-0106 form (the set RFC 7247 §6 can round-trip). */
+const mappableJid = fc
+  .record({ raw: rawLocal, domain: fc.constantFrom(...DOMAINS), resource: fc.option(rawResource, { nil: undefined }) })
+  .map(({ raw, domain, resource }) =>
+    tryCreate({ local: escapeLocalpart(mapUsernameCaseMapped(raw)), domain, resource }),
+  )
+  .filter((jid): jid is Jid => jid?.local !== undefined && isCanonicallyEscaped(jid.local))
+  .filter((jid) => !/^\\20|\\20$/.test(jid.local ?? ""));
+
+/** SIP URIs in canonical form: lowercase PRECIS-stable user parts, encoded exactly where the grammar needs it. */
+const mappableSipUri = fc
+  .record({
+    raw: rawLocal,
+    host: fc.constantFrom("sip.test", "xn--bcher-kva.test", "a-b.example"),
+    gr: fc.option(rawResource, { nil: undefined }),
+  })
+  .filter(({ raw, gr }) => raw === mapUsernameCaseMapped(raw) && (gr === undefined || isOpaqueStable(gr)))
+  .map(({ raw, host, gr }) => {
+    const params = gr === undefined ? "" : `;gr=${percentEncode(gr, isSipParamChar)}`;
+    return `sip:${percentEncode(raw, isSipUserChar)}@${host}${params}`;
+  })
+  .filter((uri) => {
+    try {
+      const jid = uriToJid(uri);
+      return uri.includes(";gr=") === (jid.resource !== undefined);
+    } catch {
+      return false;
+    }
+  });
+
+describe("CORE-ADDR-30 round-trip properties", () => {
+  it("CORE-ADDR-30: every mappable JID survives JID -> SIP URI -> JID unchanged", () => {
+    fc.assert(
+      fc.property(mappableJid, (jid) => {
+        const back = uriToJid(formatAddressUri(jidToUri(jid)));
+        expect(formatJid(back)).toBe(formatJid(jid));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("CORE-ADDR-30: every canonical SIP URI survives SIP URI -> JID -> SIP URI unchanged", () => {
+    fc.assert(
+      fc.property(mappableSipUri, (uri) => {
+        expect(formatAddressUri(jidToUri(uriToJid(uri)))).toBe(uri);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("CORE-ADDR-30: JID -> SIP -> JID also holds for im: URIs (without resource, CORE-ADDR-29)", () => {
+    fc.assert(
+      fc.property(mappableJid, (jid) => {
+        const back = uriToJid(formatAddressUri(jidToUri(jid, { scheme: "im" })));
+        expect(formatJid(back)).toBe(formatJid({ ...jid, resource: undefined } as Jid).replace(/\/.*$/u, ""));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("CORE-ADDR-01: XEP-0106 unescape(escape(s)) is the identity for any string", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 20 }), (s) => {
+        expect(unescapeLocalpart(escapeLocalpart(s))).toBe(s);
+      }),
+    );
+  });
+
+  it("CORE-ADDR-30: mapping back and forth is idempotent for any SIP URI that maps at all", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...LOCAL_CHARS).chain((c) => fc.string({ maxLength: 8 }).map((s) => c + s)),
+        (s) => {
+          let first: string;
+          try {
+            first = formatJid(uriToJid(`sip:${percentEncode(s, isSipUserChar)}@sip.test`));
+          } catch {
+            return;
+          }
+          const again = formatJid(uriToJid(formatAddressUri(jidToUri(first))));
+          expect(again).toBe(first);
+        },
+      ),
+    );
+  });
+});
+
+describe("parsers and mappers throw only their own error type", () => {
+  const junk = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: "binary", maxLength: 40 }),
+    fc.string({ maxLength: 30 }).map((s) => `sip:${s}`),
+    fc.string({ maxLength: 30 }).map((s) => `sip:${s}@${s}`),
+  );
+
+  it("parseAddressUri throws only UriParseError", () => {
+    fc.assert(
+      fc.property(junk, (s) => {
+        try {
+          parseAddressUri(s);
+        } catch (error) {
+          expect(error).toBeInstanceOf(UriParseError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("CORE-URI-07: uriToJid throws only AddressMappingError, never a half-mapped address", () => {
+    fc.assert(
+      fc.property(junk, (s) => {
+        try {
+          const jid = uriToJid(s);
+          expect(formatJid(parseJid(formatJid(jid)))).toBe(formatJid(jid));
+        } catch (error) {
+          expect(error).toBeInstanceOf(AddressMappingError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("parseJid throws only JidError and returns enforced, stable JIDs", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 30 }), (s) => {
+        try {
+          const jid = parseJid(s);
+          expect(formatJid(parseJid(formatJid(jid)))).toBe(formatJid(jid));
+        } catch (error) {
+          expect(error).toBeInstanceOf(JidError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("formatAddressUri(parseAddressUri(s)) reproduces every canonical SIP URI", () => {
+    fc.assert(
+      fc.property(mappableSipUri, (uri) => {
+        expect(formatAddressUri(parseAddressUri(uri))).toBe(uri);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
