@@ -6,6 +6,7 @@ import { headerKey } from "./header-names.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
 import { parseUint } from "./scalars.js";
+import type { RequestLine, StatusLine } from "./start-line.js";
 import { parseStartLine } from "./start-line.js";
 import { validateMessage } from "./validate.js";
 
@@ -77,6 +78,34 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, names
   }
 }
 
+/**
+ * After a bad start line, gathers what an edge still needs to answer (e.g. 505 for RFC 4475
+ * §3.1.2.16): a loosely split Request-Line and whatever header lines split cleanly.
+ */
+function recoverContext(head: string, lineEnd: number, partial: PartialMessage): void {
+  const parts = head
+    .slice(0, lineEnd)
+    .trim()
+    .split(/[ \t]+/);
+  const [method, uri] = parts;
+  const version = parts[parts.length - 1];
+  if (parts.length >= 3 && method !== undefined && uri !== undefined && version !== undefined) {
+    if (!/^SIP\//i.test(method) && /^[A-Za-z0-9\-.!%*_+`'~]+$/.test(method)) {
+      partial.startLine = { kind: "request", method, uri, version };
+    }
+  }
+  const names: string[] = [];
+  const values: string[] = [];
+  const recovered: PartialMessage = { startLine: undefined, keys: [], values };
+  try {
+    splitHeaders(head, lineEnd + 2, recovered, names, values);
+  } catch {
+    // keep the lines that split before the bad one
+  }
+  partial.keys = recovered.keys;
+  partial.values = values;
+}
+
 /** Content-Length from the header lines; conflicting repeats are a framing error (RFC 4475 §3.3.9). */
 function contentLengthOf(keys: readonly string[], values: readonly string[]): number {
   let length = -1;
@@ -101,7 +130,13 @@ function parseBytes(buf: Buffer, options: ParseOptions | undefined, partial: Par
   const head = buf.toString("utf8", start, headEnd + 2);
   checkLineEnds(head);
   const lineEnd = head.indexOf("\r\n");
-  const startLine = parseStartLine(head.slice(0, lineEnd));
+  let startLine: RequestLine | StatusLine;
+  try {
+    startLine = parseStartLine(head.slice(0, lineEnd));
+  } catch (e) {
+    recoverContext(head, lineEnd, partial);
+    throw e;
+  }
   partial.startLine = startLine;
   const names: string[] = [];
   const values: string[] = [];
