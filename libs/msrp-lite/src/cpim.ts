@@ -22,7 +22,8 @@ export interface CpimMessage {
   readonly to: readonly CpimAddress[];
   readonly cc: readonly CpimAddress[];
   readonly dateTime?: string;
-  readonly subject?: { readonly lang?: string; readonly text: string };
+  /** RFC 3862 §4.6: one Subject per language. */
+  readonly subjects: readonly { readonly lang?: string; readonly text: string }[];
   readonly ns: readonly { readonly prefix?: string; readonly uri: string }[];
   readonly require: readonly string[];
   /** MIME headers of the encapsulated part (Content-Type included), in order. */
@@ -48,8 +49,10 @@ export interface CpimWrapInput {
   readonly body: Uint8Array | string;
 }
 
-// RFC 4975 §13 (MSRP-CPIM-04): only NS, To and cc may repeat; these known ones occur at most once.
-const SINGLE = new Set(["From", "DateTime", "Subject", "Require"]);
+// RFC 4975 §13 (MSRP-CPIM-04) lets only NS, To and cc repeat. A receiver still tolerates several
+// Subject (one per language, as RFC 3862 §5.1 shows) and Require lines; two senders or two dates are
+// contradictory and rejected.
+const SINGLE = new Set(["From", "DateTime"]);
 const HEADER = /^([!#-'*+\-.0-9A-Z^-~]+):(?:;([^ ]*))? (.*)$/;
 const ADDRESS = /^(?:(.*?) )?<([^<>]+)>$/;
 const TOKEN_WORDS = /^[!#-'*+\-.0-9A-Z^-~]+( [!#-'*+\-.0-9A-Z^-~]+)*$/;
@@ -122,15 +125,16 @@ export function unwrapCpim(input: Uint8Array): CpimMessage {
   const one = (name: string) => all(name)[0];
   const from = one("From");
   const dateTime = one("DateTime");
-  const subject = one("Subject");
-  const lang = subject?.params?.match(/^lang=(.+)$/)?.[1];
   return {
     headers,
     ...(from ? { from: parseAddress(from.value, 0) } : {}),
     to: all("To").map((h) => parseAddress(h.value, 0)),
     cc: all("cc").map((h) => parseAddress(h.value, 0)),
     ...(dateTime ? { dateTime: dateTime.value } : {}),
-    ...(subject ? { subject: { text: subject.value, ...(lang ? { lang } : {}) } } : {}),
+    subjects: all("Subject").map((h) => {
+      const lang = h.params?.match(/^lang=(.+)$/)?.[1];
+      return { text: h.value, ...(lang ? { lang } : {}) };
+    }),
     ns: all("NS").map((h) => {
       const a = parseAddress(h.value, 0);
       return { uri: a.uri, ...(a.displayName ? { prefix: a.displayName } : {}) };
