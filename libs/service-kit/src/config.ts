@@ -128,7 +128,10 @@ function parseEnvFile(text: string): Env {
     if (trimmed === "" || trimmed.startsWith("#")) return;
     const eq = trimmed.indexOf("=");
     if (eq <= 0) throw new ConfigError("STOX_CONFIG_FILE", `line ${i + 1} is not KEY=VALUE`);
-    out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    out[trimmed.slice(0, eq).trim()] = trimmed
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
   });
   return out;
 }

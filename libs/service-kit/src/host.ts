@@ -88,7 +88,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
   let health: HealthServer;
   try {
-    health = await startHealthServer({ host: config.httpHost, port: config.httpPort, readiness, metrics: metrics.render });
+    health = await startHealthServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      readiness,
+      metrics: metrics.render,
+    });
   } catch (err) {
     for (const r of running.reverse()) await r.service.stop().catch(() => undefined);
     await bus.drain().catch(() => undefined);
