@@ -62,8 +62,8 @@ describe("1 MiB message through chunker, wire and reassembler (MSRP-CHUNK-01..04
 
 describe("two messages interleaved on one connection (RFC 4975 §5.1, MSRP-RECV-02)", () => {
   it("reassembles both from alternating chunks", () => {
-    const a = Buffer.from("A".repeat(5000) + "end of a");
-    const b = Buffer.from("B".repeat(7000) + "end of b");
+    const a = Buffer.from(`${"A".repeat(5000)}end of a`);
+    const b = Buffer.from(`${"B".repeat(7000)}end of b`);
     const ca = chunkMessage({ ...base, body: a, chunkBytes: 1000 });
     const cb = chunkMessage({ ...base, body: b, chunkBytes: 1000 });
     const mixed: MsrpRequest[] = [];
@@ -84,11 +84,25 @@ describe("interrupted and aborted messages (RFC 4975 §7.1.1, §7.3.1; MSRP-CHUN
     const body = Buffer.from("0123456789abcdefghij");
     const first = chunkMessage({ ...base, body, chunkBytes: 20 })[0] as MsrpRequest;
     // The sender wrote 7 of 20 bytes, then ended the chunk with `+` and resumed in a new SEND.
-    const cut: MsrpRequest = { ...first, byteRange: { start: 1, end: "*", total: 20 }, body: body.subarray(0, 7), endFlag: "+" };
-    const rest: MsrpRequest = { ...first, transactionId: "resume01", byteRange: { start: 8, end: 20, total: 20 }, body: body.subarray(7) };
+    const cut: MsrpRequest = {
+      ...first,
+      byteRange: { start: 1, end: "*", total: 20 },
+      body: body.subarray(0, 7),
+      endFlag: "+",
+    };
+    const rest: MsrpRequest = {
+      ...first,
+      transactionId: "resume01",
+      byteRange: { start: 8, end: 20, total: 20 },
+      body: body.subarray(7),
+    };
     const wire = messagesOf(frameInPieces(concatWire([cut, rest]), [5])) as MsrpRequest[];
     const reassembler = new MessageReassembler();
-    expect(reassembler.accept(wire[0] as MsrpRequest)).toMatchObject({ status: "partial", receivedBytes: 7, totalBytes: 20 });
+    expect(reassembler.accept(wire[0] as MsrpRequest)).toMatchObject({
+      status: "partial",
+      receivedBytes: 7,
+      totalBytes: 20,
+    });
     expect(text(completeBody(reassembler.accept(wire[1] as MsrpRequest)))).toBe(body.toString());
   });
 
@@ -96,7 +110,11 @@ describe("interrupted and aborted messages (RFC 4975 §7.1.1, §7.3.1; MSRP-CHUN
     const message = new OutgoingMessage({ ...base, body: Buffer.alloc(10_000, 1) });
     const first = message.next(4096) as MsrpRequest;
     const abort = message.abort() as MsrpRequest;
-    expect(abort).toMatchObject({ endFlag: "#", byteRange: { start: 4097, end: "*", total: 10_000 }, messageId: first.messageId });
+    expect(abort).toMatchObject({
+      endFlag: "#",
+      byteRange: { start: 4097, end: "*", total: 10_000 },
+      messageId: first.messageId,
+    });
     expect(message.next()).toBeUndefined();
     const reassembler = new MessageReassembler();
     reassembler.accept(first);
@@ -117,8 +135,16 @@ describe("interrupted and aborted messages (RFC 4975 §7.1.1, §7.3.1; MSRP-CHUN
   });
 
   it("lets the latest bytes win on overlap", () => {
-    const [c1, c2] = chunkMessage({ ...base, body: Buffer.from("aaaabbbb"), chunkBytes: 4 }) as [MsrpRequest, MsrpRequest];
-    const overlap: MsrpRequest = { ...c1, byteRange: { start: 3, end: 4, total: 8 }, body: Buffer.from("XY"), endFlag: "+" };
+    const [c1, c2] = chunkMessage({ ...base, body: Buffer.from("aaaabbbb"), chunkBytes: 4 }) as [
+      MsrpRequest,
+      MsrpRequest,
+    ];
+    const overlap: MsrpRequest = {
+      ...c1,
+      byteRange: { start: 3, end: 4, total: 8 },
+      body: Buffer.from("XY"),
+      endFlag: "+",
+    };
     const reassembler = new MessageReassembler();
     reassembler.accept(c1);
     reassembler.accept(overlap);
@@ -162,7 +188,9 @@ describe("limits (MSRP-SEND-05, MSRP-RECV-10, RFC 4975 §14.5)", () => {
 
   it("caps the number of messages in reassembly", () => {
     const reassembler = new MessageReassembler({ maxPendingMessages: 2 });
-    const firsts = [1, 2, 3].map((n) => chunkMessage({ ...base, body: Buffer.alloc(20, n), chunkBytes: 10 })[0] as MsrpRequest);
+    const firsts = [1, 2, 3].map(
+      (n) => chunkMessage({ ...base, body: Buffer.alloc(20, n), chunkBytes: 10 })[0] as MsrpRequest,
+    );
     reassembler.accept(firsts[0] as MsrpRequest);
     reassembler.accept(firsts[1] as MsrpRequest);
     expect(() => reassembler.accept(firsts[2] as MsrpRequest)).toThrowError(/more than 2 messages/);
@@ -181,7 +209,9 @@ describe("limits (MSRP-SEND-05, MSRP-RECV-10, RFC 4975 §14.5)", () => {
   });
 
   it("refuses to send a message above the peer's a=max-size (MSRP-SEND-05)", () => {
-    expect(() => new OutgoingMessage({ ...base, body: Buffer.alloc(101), peerMaxBytes: 100 })).toThrowError(MsrpMessageTooLargeError);
+    expect(() => new OutgoingMessage({ ...base, body: Buffer.alloc(101), peerMaxBytes: 100 })).toThrowError(
+      MsrpMessageTooLargeError,
+    );
   });
 
   it("sends an empty message as one SEND with Byte-Range 1-0/0", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  chunkMessage,
   CpimParseError,
+  chunkMessage,
   MessageReassembler,
   type MsrpRequest,
   parseMsrpUri,
@@ -85,7 +85,8 @@ describe("unwrapCpim (RFC 3862 §2, §3; MSRP-CPIM-02, MSRP-CPIM-03)", () => {
   });
 
   it("rejects the RFC 4975 §11.4 CPIM body, which lacks the blank line before the inner Content-Type", () => {
-    const body = "To: Bob <sip:bob@example.com>\r\nFrom: Alice <sip:alice@example.com>\r\nDateTime: 2006-05-15T15:02:31-03:00\r\nContent-Type: text/plain\r\n\r\nABCD1234567890";
+    const body =
+      "To: Bob <sip:bob@example.com>\r\nFrom: Alice <sip:alice@example.com>\r\nDateTime: 2006-05-15T15:02:31-03:00\r\nContent-Type: text/plain\r\n\r\nABCD1234567890";
     expect(() => unwrapCpim(Buffer.from(body))).toThrowError(/not terminated by a blank line/);
   });
 });
@@ -134,9 +135,20 @@ describe("wrapCpim (RFC 3862, RFC 4975 §13; MSRP-CPIM-01, MSRP-CPIM-04, MSRP-SE
   });
 
   it("is wrapped first and then chunked; the reassembled body unwraps (MSRP-SEND-03, MSRP-CPIM-06)", () => {
-    const wrapped = wrapCpim({ from: { uri: "sip:a@x" }, to: { uri: "sip:b@y" }, contentType: "text/plain", body: "z".repeat(300) });
+    const wrapped = wrapCpim({
+      from: { uri: "sip:a@x" },
+      to: { uri: "sip:b@y" },
+      contentType: "text/plain",
+      body: "z".repeat(300),
+    });
     const path = [parseMsrpUri("msrp://h.example:1/s1;tcp")];
-    const chunks = chunkMessage({ toPath: path, fromPath: path, contentType: "message/cpim", body: wrapped, chunkBytes: 40 });
+    const chunks = chunkMessage({
+      toPath: path,
+      fromPath: path,
+      contentType: "message/cpim",
+      body: wrapped,
+      chunkBytes: 40,
+    });
     const reassembler = new MessageReassembler();
     const last = chunks.map((c: MsrpRequest) => reassembler.accept(c)).at(-1);
     if (last?.status !== "complete") throw new Error("incomplete");
@@ -144,8 +156,8 @@ describe("wrapCpim (RFC 3862, RFC 4975 §13; MSRP-CPIM-01, MSRP-CPIM-04, MSRP-SE
   });
 
   it("refuses header values with line breaks", () => {
-    expect(() => wrapCpim({ from: { uri: "sip:a@x\r\nEvil: 1" }, to: { uri: "sip:b@y" }, contentType: "text/plain", body: "" })).toThrowError(
-      RangeError,
-    );
+    expect(() =>
+      wrapCpim({ from: { uri: "sip:a@x\r\nEvil: 1" }, to: { uri: "sip:b@y" }, contentType: "text/plain", body: "" }),
+    ).toThrowError(RangeError);
   });
 });

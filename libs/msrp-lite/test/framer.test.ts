@@ -15,7 +15,16 @@ const TO = "To-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp";
 const FROM = "From-Path: msrp://alicepc.example.com:7777/iau39soe2843z;tcp";
 const wire = (...lines: string[]) => Buffer.from(`${lines.join("\r\n")}\r\n`, "utf8");
 const send = (tid: string, body: string, flag = "$") =>
-  wire(`MSRP ${tid} SEND`, TO, FROM, "Message-ID: m1x2y3z4", "Content-Type: text/plain", "", body, `-------${tid}${flag}`);
+  wire(
+    `MSRP ${tid} SEND`,
+    TO,
+    FROM,
+    "Message-ID: m1x2y3z4",
+    "Content-Type: text/plain",
+    "",
+    body,
+    `-------${tid}${flag}`,
+  );
 const STREAM = Buffer.from(RFC_SAMPLES.join(""), "utf8");
 
 describe("MsrpFramer: partial reads and many frames per read (MSRP-FMT-10)", () => {
@@ -85,7 +94,16 @@ describe("MsrpFramer: flags and body forms (MSRP-FMT-04, MSRP-FMT-05)", () => {
 
   it("tells a bodiless SEND from a SEND with an empty body", () => {
     const bodiless = wire("MSRP b7Qw2m SEND", TO, FROM, "Message-ID: m0000a", "Byte-Range: 1-0/0", "-------b7Qw2m$");
-    const empty = wire("MSRP b7Qw2n SEND", TO, FROM, "Message-ID: m0000b", "Content-Type: text/plain", "", "", "-------b7Qw2n$");
+    const empty = wire(
+      "MSRP b7Qw2n SEND",
+      TO,
+      FROM,
+      "Message-ID: m0000b",
+      "Content-Type: text/plain",
+      "",
+      "",
+      "-------b7Qw2n$",
+    );
     const [a, b] = messagesOf(new MsrpFramer().push(Buffer.concat([bodiless, empty]))) as MsrpRequest[];
     expect(a?.body).toBeUndefined();
     expect(a?.contentType).toBeUndefined();
@@ -101,23 +119,52 @@ describe("MsrpFramer: flags and body forms (MSRP-FMT-04, MSRP-FMT-05)", () => {
 });
 
 describe("MsrpFramer: malformed frames with a known transaction id (MSRP-RECV-01, RFC 4975 §10.2)", () => {
-  const broken = wire("MSRP bad0tx1 SEND", FROM, TO, "Message-ID: m1aaaa", "Content-Type: text/plain", "", "hi", "-------bad0tx1$");
+  const broken = wire(
+    "MSRP bad0tx1 SEND",
+    FROM,
+    TO,
+    "Message-ID: m1aaaa",
+    "Content-Type: text/plain",
+    "",
+    "hi",
+    "-------bad0tx1$",
+  );
 
   it("rejects the frame with 400 and frames the next message normally", () => {
     const frames = new MsrpFramer().push(Buffer.concat([broken, Buffer.from(FIG2_SEND)]));
     expect(frames.map((f) => f.kind)).toEqual(["rejected", "message"]);
     const rejected = frames[0] as MsrpFrame & { kind: "rejected" };
     expect(rejected.error).toBeInstanceOf(MsrpParseError);
-    expect(rejected.error).toMatchObject({ code: "STOX_MSRP_PARSE", statusCode: 400, isFatal: false, transactionId: "bad0tx1" });
+    expect(rejected.error).toMatchObject({
+      code: "STOX_MSRP_PARSE",
+      statusCode: 400,
+      isFatal: false,
+      transactionId: "bad0tx1",
+    });
   });
 
   it("builds the 400 response when From-Path was readable", () => {
-    const bad = wire("MSRP bad0tx2 SEND", TO, FROM, "Message-ID: m1aaaa", "Byte-Range: 9-1/5", "Content-Type: text/plain", "", "hi", "-------bad0tx2$");
+    const bad = wire(
+      "MSRP bad0tx2 SEND",
+      TO,
+      FROM,
+      "Message-ID: m1aaaa",
+      "Byte-Range: 9-1/5",
+      "Content-Type: text/plain",
+      "",
+      "hi",
+      "-------bad0tx2$",
+    );
     const [frame] = new MsrpFramer().push(bad);
     if (frame?.kind !== "rejected") throw new Error("expected rejection");
     const response = buildErrorResponse(frame.error);
     expect(response && text(serializeMsrpMessage(response))).toBe(
-      wire("MSRP bad0tx2 400 Bad Request", FROM.replace("From-Path", "To-Path"), TO.replace("To-Path", "From-Path"), "-------bad0tx2$").toString(),
+      wire(
+        "MSRP bad0tx2 400 Bad Request",
+        FROM.replace("From-Path", "To-Path"),
+        TO.replace("To-Path", "From-Path"),
+        "-------bad0tx2$",
+      ).toString(),
     );
   });
 
@@ -126,12 +173,24 @@ describe("MsrpFramer: malformed frames with a known transaction id (MSRP-RECV-01
     ["lower-case method", null, /method/],
     ["body without Content-Type", ["Message-ID: m1aaaa"], /requires Content-Type/],
     ["duplicate Message-ID", ["Message-ID: m1aaaa", "Message-ID: m2bbbb", "Content-Type: text/plain"], /repeated/],
-    ["bad Failure-Report", ["Message-ID: m1aaaa", "Failure-Report: maybe", "Content-Type: text/plain"], /Failure-Report/],
+    [
+      "bad Failure-Report",
+      ["Message-ID: m1aaaa", "Failure-Report: maybe", "Content-Type: text/plain"],
+      /Failure-Report/,
+    ],
     ["SEND without Message-ID", ["Content-Type: text/plain"], /Message-ID/],
     ["short Message-ID", ["Message-ID: m1", "Content-Type: text/plain"], /Message-ID/],
   ])("rejects %s with 400", (_name, headers, reason) => {
     const start = headers === null ? "MSRP lower1 send" : "MSRP lower1 SEND";
-    const frame = wire(start, TO, FROM, ...(headers ?? ["Message-ID: m1aaaa", "Content-Type: text/plain"]), "", "x", "-------lower1$");
+    const frame = wire(
+      start,
+      TO,
+      FROM,
+      ...(headers ?? ["Message-ID: m1aaaa", "Content-Type: text/plain"]),
+      "",
+      "x",
+      "-------lower1$",
+    );
     const frames = new MsrpFramer().push(Buffer.concat([frame, Buffer.from(FIG17_REPORT)]));
     expect(frames.map((f) => f.kind)).toEqual(["rejected", "message"]);
     expect(frames[0]?.kind === "rejected" && frames[0].error.statusCode).toBe(400);
@@ -151,21 +210,51 @@ describe("MsrpFramer: memory limits (MSRP-FMT-10, RFC 4975 §14.5)", () => {
     }
     frames.push(...framer.push(Buffer.from(FIG2_SEND)));
     expect(frames.map((f) => f.kind)).toEqual(["rejected", "message"]);
-    expect(frames[0]?.kind === "rejected" && frames[0].error).toMatchObject({ statusCode: 413, transactionId: "big0tx1" });
+    expect(frames[0]?.kind === "rejected" && frames[0].error).toMatchObject({
+      statusCode: 413,
+      transactionId: "big0tx1",
+    });
     expect(maxHeld).toBeLessThan(1024 + 512);
   });
 
   it("rejects a non-SEND body above 10240 bytes (MSRP-FMT-07)", () => {
-    const report = wire("MSRP rep0tx1 REPORT", TO, FROM, "Message-ID: m1aaaa", "Status: 000 200 OK", "Content-Type: text/plain", "", "y".repeat(10241), "-------rep0tx1$");
+    const report = wire(
+      "MSRP rep0tx1 REPORT",
+      TO,
+      FROM,
+      "Message-ID: m1aaaa",
+      "Status: 000 200 OK",
+      "Content-Type: text/plain",
+      "",
+      "y".repeat(10241),
+      "-------rep0tx1$",
+    );
     const [frame] = new MsrpFramer().push(report);
     expect(frame?.kind === "rejected" && frame.error.statusCode).toBe(413);
-    const small = wire("MSRP rep0tx2 REPORT", TO, FROM, "Message-ID: m1aaaa", "Status: 000 200 OK", "Content-Type: text/plain", "", "y".repeat(10240), "-------rep0tx2$");
+    const small = wire(
+      "MSRP rep0tx2 REPORT",
+      TO,
+      FROM,
+      "Message-ID: m1aaaa",
+      "Status: 000 200 OK",
+      "Content-Type: text/plain",
+      "",
+      "y".repeat(10240),
+      "-------rep0tx2$",
+    );
     expect(new MsrpFramer().push(small)[0]?.kind).toBe("message");
   });
 
   it("rejects a header block above maxHeaderBytes and recovers at the end-line", () => {
     const framer = new MsrpFramer({ maxHeaderBytes: 512 });
-    const huge = wire("MSRP hdr0tx1 SEND", TO, FROM, `X-Junk: ${"j".repeat(5000)}`, "Message-ID: m1aaaa", "-------hdr0tx1$");
+    const huge = wire(
+      "MSRP hdr0tx1 SEND",
+      TO,
+      FROM,
+      `X-Junk: ${"j".repeat(5000)}`,
+      "Message-ID: m1aaaa",
+      "-------hdr0tx1$",
+    );
     const frames = [...framer.push(huge), ...framer.push(Buffer.from(FIG3_CHUNK1))];
     expect(frames.map((f) => f.kind)).toEqual(["rejected", "message"]);
     expect(framer.bufferedBytes).toBe(0);
@@ -178,22 +267,27 @@ describe("MsrpFramer: memory limits (MSRP-FMT-10, RFC 4975 §14.5)", () => {
 });
 
 describe("MsrpFramer: garbage (connection must be closed)", () => {
-  it.each([["GET / HTTP/1.1\r\n"], ["\r\n"], ["msrp abcd SEND\r\n"], ["MSRP ab SEND\r\n"]])("throws a fatal MsrpParseError for %j", (input) => {
-    const framer = new MsrpFramer();
-    let error: unknown;
-    try {
-      framer.push(Buffer.from(input));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(MsrpParseError);
-    expect(error).toMatchObject({ isFatal: true, code: "STOX_MSRP_PARSE" });
-    expect(() => framer.push(Buffer.from(FIG2_SEND))).toThrowError(MsrpParseError);
-  });
+  it.each([["GET / HTTP/1.1\r\n"], ["\r\n"], ["msrp abcd SEND\r\n"], ["MSRP ab SEND\r\n"]])(
+    "throws a fatal MsrpParseError for %j",
+    (input) => {
+      const framer = new MsrpFramer();
+      let error: unknown;
+      try {
+        framer.push(Buffer.from(input));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(MsrpParseError);
+      expect(error).toMatchObject({ isFatal: true, code: "STOX_MSRP_PARSE" });
+      expect(() => framer.push(Buffer.from(FIG2_SEND))).toThrowError(MsrpParseError);
+    },
+  );
 
   it("reports the stream offset of garbage after valid frames", () => {
     const framer = new MsrpFramer();
     framer.push(Buffer.from(FIG2_SEND));
-    expect(() => framer.push(Buffer.from("HELO\r\n"))).toThrowError(expect.objectContaining({ offset: Buffer.byteLength(FIG2_SEND) }));
+    expect(() => framer.push(Buffer.from("HELO\r\n"))).toThrowError(
+      expect.objectContaining({ offset: Buffer.byteLength(FIG2_SEND) }),
+    );
   });
 });

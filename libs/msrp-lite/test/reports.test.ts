@@ -126,7 +126,10 @@ describe("REPORT generation (RFC 4975 §7.1.2–§7.1.4; MSRP-RPT-01..03)", () =
   });
 
   it("builds a failure REPORT with range-end computed from the received bytes", () => {
-    const chunk: MsrpRequest = { ...(parseMsrpMessage(FIG3_CHUNK2) as MsrpRequest), byteRange: { start: 5, end: "*", total: 8 } };
+    const chunk: MsrpRequest = {
+      ...(parseMsrpMessage(FIG3_CHUNK2) as MsrpRequest),
+      byteRange: { start: 5, end: "*", total: 8 },
+    };
     expect(buildFailureReport(chunk, 413, { receivedBytes: 2 })?.byteRange).toEqual({ start: 5, end: 6, total: 8 });
     expect(buildFailureReport({ ...chunk, failureReport: "no" }, 413)).toBeUndefined();
     expect(buildFailureReport({ ...chunk, failureReport: "partial" }, 413)?.status?.code).toBe(413);

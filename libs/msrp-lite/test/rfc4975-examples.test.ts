@@ -56,7 +56,12 @@ describe("RFC 4975 §4 Figure 2: SEND and 200 (MSRP-FMT-02, MSRP-FMT-03, MSRP-RE
   });
 
   it("parses the 200 as a response with no headers beyond the paths (msrp.md §15 note 1)", () => {
-    expect(parseMsrpMessage(FIG2_200)).toMatchObject({ kind: "response", transactionId: "a786hjs2", statusCode: 200, comment: "OK" });
+    expect(parseMsrpMessage(FIG2_200)).toMatchObject({
+      kind: "response",
+      transactionId: "a786hjs2",
+      statusCode: 200,
+      comment: "OK",
+    });
   });
 });
 
@@ -101,8 +106,14 @@ describe("RFC 4975 §5.1 Figure 3 chunked message (MSRP-CHUNK-01, MSRP-CHUNK-02,
 
 describe("RFC 4975 §11.4 chunked message/cpim (MSRP-CPIM-06, MSRP-RECV-03)", () => {
   it("keeps Content-Type and Byte-Range of the whole CPIM message in both chunks", () => {
-    expect(request(FIG14_CPIM_CHUNK1)).toMatchObject({ contentType: "message/cpim", byteRange: { start: 1, end: 137, total: 148 } });
-    expect(request(FIG15_CPIM_CHUNK2)).toMatchObject({ contentType: "message/cpim", byteRange: { start: 138, end: 148, total: 148 } });
+    expect(request(FIG14_CPIM_CHUNK1)).toMatchObject({
+      contentType: "message/cpim",
+      byteRange: { start: 1, end: 137, total: 148 },
+    });
+    expect(request(FIG15_CPIM_CHUNK2)).toMatchObject({
+      contentType: "message/cpim",
+      byteRange: { start: 138, end: 148, total: 148 },
+    });
   });
 
   it("reassembles the CPIM body; the $ chunk's real end fixes the total (the RFC's 148 counts one byte too many)", () => {
@@ -143,7 +154,10 @@ describe("RFC 4975 §11.6 positive report (MSRP-RPT-01, MSRP-RESP-03)", () => {
     const send = request(FIG16_SEND);
     expect(respondTo(send, 200)).toBeUndefined();
     // The RFC reports 1-106/106 (its own count); we pass that range to reproduce the figure exactly.
-    const report = buildSuccessReport(send, { transactionId: "dkei38sd", byteRange: { start: 1, end: 106, total: 106 } });
+    const report = buildSuccessReport(send, {
+      transactionId: "dkei38sd",
+      byteRange: { start: 1, end: 106, total: 106 },
+    });
     expect(report && text(serializeMsrpMessage(report))).toBe(FIG17_REPORT);
   });
 

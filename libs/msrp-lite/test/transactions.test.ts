@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   buildResponse,
-  MsrpTransactionError,
   type MsrpRequest,
+  MsrpTransactionError,
   parseMsrpMessage,
   type TimerApi,
   type TransactionOutcome,

@@ -55,7 +55,11 @@ describe("msrpUriEquals (RFC 4975 §6.1, MSRP-URI-05)", () => {
     ["scheme is case-insensitive", "MSRP://h.example.com:1/s;tcp", "msrp://h.example.com:1/s;tcp"],
     ["host is case-insensitive", "msrp://H.Example.COM:1/s;tcp", "msrp://h.example.com:1/s;tcp"],
     ["userinfo is ignored", "msrp://alice@h.example.com:1/s;tcp", "msrp://h.example.com:1/s;tcp"],
-    ["percent-encoded unreserved characters are decoded", "msrp://h%2Eexample.com:1/s;tcp", "msrp://h.example.com:1/s;tcp"],
+    [
+      "percent-encoded unreserved characters are decoded",
+      "msrp://h%2Eexample.com:1/s;tcp",
+      "msrp://h.example.com:1/s;tcp",
+    ],
     ["transport is case-insensitive", "msrp://h:1/s;TCP", "msrp://h:1/s;tcp"],
     ["other parameters are not compared", "msrp://h:1/s;tcp;x=1", "msrp://h:1/s;tcp"],
     ["IPv6 literals compare as addresses", "msrp://[2001:DB8:0::1]:1/s;tcp", "msrp://[2001:db8::1]:1/s;tcp"],
