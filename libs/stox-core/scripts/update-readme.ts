@@ -8,4 +8,4 @@ import { EXAMPLES_END, EXAMPLES_START, replaceExamplesBlock } from "../test/fixt
 const readmePath = fileURLToPath(new URL("../README.md", import.meta.url));
 const readme = readFileSync(readmePath, "utf8");
 writeFileSync(readmePath, replaceExamplesBlock(readme, renderExamplesTable()));
-console.log(`updated the block between ${EXAMPLES_START} and ${EXAMPLES_END} in ${readmePath}`);
+process.stdout.write(`updated the block between ${EXAMPLES_START} and ${EXAMPLES_END} in ${readmePath}\n`);
