@@ -3,7 +3,7 @@ import { endLinePrefix, findEndLine } from "./end-line.js";
 import { MsrpParseError, type MsrpRequestContext } from "./errors.js";
 import { type MsrpHead, parseHead, parseStartLine, type StartLine } from "./head.js";
 import { isIdent } from "./ident.js";
-import type { EndFlag, MsrpMessage } from "./types.js";
+import type { EndFlag, MsrpMessage, MsrpRequest } from "./types.js";
 
 /** Limits of one {@link MsrpFramer}; every byte it holds is bounded by them. */
 export interface MsrpFramerOptions {
@@ -77,6 +77,8 @@ export class MsrpFramer {
     } catch (error) {
       if (error instanceof MsrpParseError && error.isFatal) this.#fatal = error;
       throw error;
+    } finally {
+      this.#queue.settle(); // the caller may reuse `chunk` once push returns
     }
     return frames;
   }
@@ -254,7 +256,11 @@ export class MsrpFramer {
       }
       frames.push({ kind: "message", message: head, byteLength });
     } else {
-      frames.push({ kind: "message", message: { ...head, ...(body ? { body } : {}), endFlag: flag }, byteLength });
+      // The head object is fresh from parseHead and owned by this frame: complete it in place.
+      const message = head as { -readonly [K in keyof MsrpRequest]: MsrpRequest[K] };
+      if (body) message.body = body;
+      message.endFlag = flag;
+      frames.push({ kind: "message", message, byteLength });
     }
     this.#advance(byteLength);
   }

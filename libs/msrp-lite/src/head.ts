@@ -16,7 +16,8 @@ export type StartLine =
     };
 
 /** A request or response without body and end flag: what the header block says. */
-export type MsrpHead = Omit<MsrpRequest, "body" | "endFlag"> | MsrpResponse;
+export type MsrpHead = RequestHead | MsrpResponse;
+type RequestHead = Omit<MsrpRequest, "body" | "endFlag">;
 
 // RFC 4975 §9: req-start = "MSRP" SP transact-id SP method; resp-start = "MSRP" SP transact-id SP 3DIGIT [SP comment]
 const START = /^MSRP ([^ ]+) ([^ ]+)(?: (.*))?$/;
@@ -205,20 +206,22 @@ function buildRequestHead(b: HeadBuilder, start: StartLine & { kind: "request" }
     if (useNickname === undefined) b.fail("NICKNAME requires Use-Nickname");
     if (successReport !== undefined || failureReport !== undefined) b.fail("NICKNAME must not carry *-Report");
   }
-  return {
+  // Optional fields are only set when present, so parse(serialize(m)) deep-equals m.
+  const head: { -readonly [K in keyof RequestHead]: RequestHead[K] } = {
     kind: "request",
     transactionId: start.transactionId,
     method: start.method,
     toPath: c.toPath,
     fromPath: c.fromPath,
-    ...(messageId !== undefined ? { messageId } : {}),
-    ...(byteRange !== undefined ? { byteRange } : {}),
-    ...(successReport !== undefined ? { successReport: successReport as "yes" | "no" } : {}),
-    ...(failureReport !== undefined ? { failureReport: failureReport as FailureReport } : {}),
-    ...(status !== undefined ? { status } : {}),
-    ...(useNickname !== undefined ? { useNickname } : {}),
     extensionHeaders: c.extensionHeaders,
     mimeHeaders: c.mimeHeaders,
-    ...(contentType !== undefined ? { contentType } : {}),
   };
+  if (messageId !== undefined) head.messageId = messageId;
+  if (byteRange !== undefined) head.byteRange = byteRange;
+  if (successReport !== undefined) head.successReport = successReport as "yes" | "no";
+  if (failureReport !== undefined) head.failureReport = failureReport as FailureReport;
+  if (status !== undefined) head.status = status;
+  if (useNickname !== undefined) head.useNickname = useNickname;
+  if (contentType !== undefined) head.contentType = contentType;
+  return head;
 }

@@ -154,9 +154,11 @@ export function newLocalMsrpUri(options: {
   readonly isSecure?: boolean;
   readonly transport?: string;
 }): MsrpUri {
+  // An IPv6 address goes into the authority as a bracketed literal (RFC 3986 §3.2.2).
+  const host = options.host.includes(":") && !options.host.startsWith("[") ? `[${options.host}]` : options.host;
   return {
     scheme: options.isSecure ? "msrps" : "msrp",
-    host: options.host,
+    host,
     port: options.port,
     sessionId: newSessionId(),
     transport: options.transport ?? "tcp",

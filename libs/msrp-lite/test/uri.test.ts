@@ -107,4 +107,10 @@ describe("session ids (MSRP-URI-02, MSRP-URI-03)", () => {
     expect(a.sessionId).not.toBe(b.sessionId);
     expect(parseMsrpUri(formatMsrpUri(a))).toEqual(a);
   });
+
+  it("brackets an IPv6 host", () => {
+    expect(formatMsrpUri(newLocalMsrpUri({ host: "2001:db8::7", port: 2855 }))).toMatch(
+      /^msrp:\/\/\[2001:db8::7\]:2855\//,
+    );
+  });
 });
