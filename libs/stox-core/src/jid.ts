@@ -51,11 +51,18 @@ function enforceDomainpart(domain: string): string {
   }
 }
 
+type JidParts = { local?: string | undefined; domain: string; resource?: string | undefined };
+
 /** Builds an enforced JID from its parts; throws {@link JidError} naming the bad part. */
-export function createJid(parts: { local?: string | undefined; domain: string; resource?: string | undefined }): Jid {
+export function createJid(parts: JidParts): Jid {
   const domain = enforceDomainpart(parts.domain);
   const local = parts.local === undefined ? undefined : enforceLocalpart(parts.local);
   const resource = parts.resource === undefined ? undefined : enforceResourcepart(parts.resource);
+  return freezeEnforcedJid({ local, domain, resource });
+}
+
+/** Internal: wraps parts the caller has already enforced (not exported from the package). */
+export function freezeEnforcedJid({ local, domain, resource }: JidParts): Jid {
   return Object.freeze({
     ...(local === undefined ? {} : { local }),
     domain,

@@ -2,7 +2,7 @@ import type { AddressUri, ImPresUri, SipUri } from "./address-uri.js";
 import { uriParam } from "./address-uri.js";
 import { isIpLiteral, toJidDomain } from "./domain.js";
 import { AddressMappingError, type UnmappableReason } from "./errors.js";
-import { createJid, enforceLocalpart, enforceResourcepart, type Jid } from "./jid.js";
+import { enforceLocalpart, enforceResourcepart, freezeEnforcedJid, type Jid } from "./jid.js";
 import { escapeLocalpart } from "./jid-escaping.js";
 import { percentDecodeUtf8 } from "./percent-encoding.js";
 import { mapUsernameCaseMapped } from "./precis/profiles.js";
@@ -97,7 +97,7 @@ export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions =
     if (options.telDomain === undefined) unmappable("tel: URIs have no domain (RFC 7247 §6.1)", "tel-uri", input);
     const { local, folded } = mapLocal(parsed.number, input);
     return {
-      jid: createJid({ local, domain: mapHost(options.telDomain, input, options) }),
+      jid: freezeEnforcedJid({ local, domain: mapHost(options.telDomain, input, options) }),
       localFolded: folded,
       resourceDropped: false,
     };
@@ -112,7 +112,8 @@ export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions =
   const domain = mapHost(host, input, options);
   const { local, folded } = mapLocal(user, input);
   const { resource, dropped } = sip ? mapResource(sip) : { dropped: false };
-  const jid = createJid({ local, domain, resource });
+  // local, domain and resource are enforced above; enforcing again would only repeat the work.
+  const jid = freezeEnforcedJid({ local, domain, resource });
   return { jid, localFolded: folded, resourceDropped: dropped };
 }
 

@@ -39,8 +39,22 @@ function isOldHangulJamo(cp: number): boolean {
   return (cp >= 0x1100 && cp <= 0x11ff) || (cp >= 0xa960 && cp <= 0xa97c) || (cp >= 0xd7b0 && cp <= 0xd7fb);
 }
 
+// Results for non-ASCII code points, computed on first use (bounded: at most one entry per code point seen).
+const memo = new Map<number, DerivedProperty>();
+const MEMO_LIMIT = 65_536;
+
 /** RFC 8264 §8: the derived property of one code point. */
 export function derivedProperty(cp: number): DerivedProperty {
+  // ASCII7 (§9.11) comes before every category that could claim U+0021..U+007E, so short-cut it.
+  if (cp >= 0x21 && cp <= 0x7e) return "PVALID";
+  const known = memo.get(cp);
+  if (known !== undefined) return known;
+  const property = computeDerivedProperty(cp);
+  if (memo.size < MEMO_LIMIT) memo.set(cp, property);
+  return property;
+}
+
+function computeDerivedProperty(cp: number): DerivedProperty {
   const exception = exceptionOf(cp);
   if (exception !== undefined) return exception;
   // BackwardCompatible (§9.7) is empty.
