@@ -23,6 +23,7 @@ export interface SipHeader {
 }
 
 const EMPTY = Buffer.alloc(0);
+const UNSET: unique symbol = Symbol("unset");
 
 /**
  * What requests and responses share: the header fields in order and the body. Raw values are kept
@@ -36,7 +37,20 @@ export abstract class SipMessage {
   protected readonly keys: string[];
   protected readonly values: string[];
   body: Buffer;
-  #cache: Map<string, unknown> | undefined;
+  // Parsed views, UNSET until first read; reset whenever the headers change.
+  #via: unknown = UNSET;
+  #from: unknown = UNSET;
+  #to: unknown = UNSET;
+  #callId: unknown = UNSET;
+  #cseq: unknown = UNSET;
+  #maxForwards: unknown = UNSET;
+  #contact: unknown = UNSET;
+  #route: unknown = UNSET;
+  #recordRoute: unknown = UNSET;
+  #contentType: unknown = UNSET;
+  #expires: unknown = UNSET;
+  #date: unknown = UNSET;
+  #more: Map<string, unknown> | undefined;
 
   protected constructor(names: string[], keys: string[], values: string[], body: Buffer | undefined) {
     this.names = names;
@@ -87,7 +101,7 @@ export abstract class SipMessage {
     this.names.splice(at, 0, name);
     this.keys.splice(at, 0, key);
     this.values.splice(at, 0, value);
-    this.#cache = undefined;
+    this.#reset();
     return this;
   }
 
@@ -99,7 +113,7 @@ export abstract class SipMessage {
     if (first < 0) return this.addHeader(canonicalHeaderName(name), value);
     this.removeHeader(name, first + 1);
     this.values[first] = value;
-    this.#cache = undefined;
+    this.#reset();
     return this;
   }
 
@@ -115,19 +129,25 @@ export abstract class SipMessage {
         removed++;
       }
     }
-    if (removed > 0) this.#cache = undefined;
+    if (removed > 0) this.#reset();
     return removed;
   }
 
-  /** Parses a header with `parse` once and caches the result until the headers change. */
+  #reset(): void {
+    this.#via = this.#from = this.#to = this.#callId = this.#cseq = this.#maxForwards = UNSET;
+    this.#contact = this.#route = this.#recordRoute = this.#contentType = this.#expires = this.#date = UNSET;
+    this.#more = undefined;
+  }
+
+  /** Parses something with `parse` once and caches it under `key` until the headers change. */
   protected cached<T>(key: string, parse: () => T): T {
-    let cache = this.#cache;
-    if (cache === undefined) {
-      cache = new Map();
-      this.#cache = cache;
-    } else if (cache.has(key)) return cache.get(key) as T;
+    let more = this.#more;
+    if (more === undefined) {
+      more = new Map();
+      this.#more = more;
+    } else if (more.has(key)) return more.get(key) as T;
     const value = parse();
-    cache.set(key, value);
+    more.set(key, value);
     return value;
   }
 
@@ -146,39 +166,46 @@ export abstract class SipMessage {
 
   /** Via values, topmost first, from every Via line (RFC 3261 §20.42). */
   get via(): readonly Via[] {
-    return this.cached("via", () => {
+    if (this.#via === UNSET) {
       const out: Via[] = [];
       for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === "via") parseViaList(this.values[i] ?? "", out);
-      return out;
-    });
+      this.#via = out;
+    }
+    return this.#via as readonly Via[];
   }
 
   get from(): NameAddr {
-    return this.cached("from", () => parseNameAddr(this.single("from")));
+    if (this.#from === UNSET) this.#from = parseNameAddr(this.single("from"));
+    return this.#from as NameAddr;
   }
 
   get to(): NameAddr {
-    return this.cached("to", () => parseNameAddr(this.single("to")));
+    if (this.#to === UNSET) this.#to = parseNameAddr(this.single("to"));
+    return this.#to as NameAddr;
   }
 
   get callId(): string {
-    return this.cached("call-id", () => checkCallId(this.single("call-id")));
+    if (this.#callId === UNSET) this.#callId = checkCallId(this.single("call-id"));
+    return this.#callId as string;
   }
 
   get cseq(): CSeq {
-    return this.cached("cseq", () => parseCSeq(this.single("cseq")));
+    if (this.#cseq === UNSET) this.#cseq = parseCSeq(this.single("cseq"));
+    return this.#cseq as CSeq;
   }
 
   /** Max-Forwards, or `undefined` when absent (RFC 2543 peers omit it, RFC 4475 §3.4.1). */
   get maxForwards(): number | undefined {
-    return this.cached("max-forwards", () =>
-      this.hasHeader("max-forwards") ? parseMaxForwards(this.single("max-forwards")) : undefined,
-    );
+    if (this.#maxForwards === UNSET) {
+      this.#maxForwards = this.hasHeader("max-forwards") ? parseMaxForwards(this.single("max-forwards")) : undefined;
+    }
+    return this.#maxForwards as number | undefined;
   }
 
   /** Contact values in order; empty when absent. `Contact: *` (REGISTER) is reported by `isContactStar`. */
   get contact(): readonly NameAddr[] {
-    return this.cached("contact", () => this.addressList("contact"));
+    if (this.#contact === UNSET) this.#contact = this.addressList("contact");
+    return this.#contact as readonly NameAddr[];
   }
 
   get isContactStar(): boolean {
@@ -187,11 +214,13 @@ export abstract class SipMessage {
   }
 
   get route(): readonly NameAddr[] {
-    return this.cached("route", () => this.addressList("route"));
+    if (this.#route === UNSET) this.#route = this.addressList("route");
+    return this.#route as readonly NameAddr[];
   }
 
   get recordRoute(): readonly NameAddr[] {
-    return this.cached("record-route", () => this.addressList("record-route"));
+    if (this.#recordRoute === UNSET) this.#recordRoute = this.addressList("record-route");
+    return this.#recordRoute as readonly NameAddr[];
   }
 
   /** Any comma-separated address header (Contact, Route, Path, Service-Route...). */
@@ -207,26 +236,29 @@ export abstract class SipMessage {
   }
 
   get contentType(): MediaType | undefined {
-    return this.cached("content-type", () => {
+    if (this.#contentType === UNSET) {
       const v = this.header("content-type");
-      return v === undefined ? undefined : parseMediaType(v);
-    });
+      this.#contentType = v === undefined ? undefined : parseMediaType(v);
+    }
+    return this.#contentType as MediaType | undefined;
   }
 
   /** Expires in seconds, or `undefined` when absent. Throws above 2**32-1 (RFC 4475 §3.1.2.4). */
   get expires(): number | undefined {
-    return this.cached("expires", () => {
+    if (this.#expires === UNSET) {
       const v = this.header("expires");
-      return v === undefined ? undefined : parseDeltaSeconds(v);
-    });
+      this.#expires = v === undefined ? undefined : parseDeltaSeconds(v);
+    }
+    return this.#expires as number | undefined;
   }
 
   /** Date header; throws `SipParseError` for anything but an rfc1123-date in GMT (RFC 4475 §3.1.2.12). */
   get date(): Date | undefined {
-    return this.cached("date", () => {
+    if (this.#date === UNSET) {
       const v = this.header("date");
-      return v === undefined ? undefined : parseSipDate(v);
-    });
+      this.#date = v === undefined ? undefined : parseSipDate(v);
+    }
+    return this.#date as Date | undefined;
   }
 }
 

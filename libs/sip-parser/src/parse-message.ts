@@ -24,6 +24,7 @@ export interface ParseOptions {
 export type SipMessageUnion = SipRequest | SipResponse;
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
+const EMPTY = Buffer.alloc(0);
 const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 function asBuffer(input: Uint8Array): Buffer {
@@ -118,16 +119,34 @@ function contentLengthOf(keys: readonly string[], values: readonly string[]): nu
   return length;
 }
 
-function parseBytes(buf: Buffer, options: ParseOptions | undefined, partial: PartialMessage): SipMessageUnion {
-  if (options?.maxBytes !== undefined && buf.length > options.maxBytes) {
-    throw syntaxError(`message of ${buf.length} bytes exceeds ${options.maxBytes}`, options.maxBytes, 513);
+function checkSize(length: number, options: ParseOptions | undefined): void {
+  if (options?.maxBytes !== undefined && length > options.maxBytes) {
+    throw syntaxError(`message of ${length} bytes exceeds ${options.maxBytes}`, options.maxBytes, 513);
   }
+}
+
+/** Splits a Buffer into the header text (start line to the last header's CRLF) and the bytes after the empty line. */
+function splitBuffer(buf: Buffer, options: ParseOptions | undefined): [string, Buffer] {
+  checkSize(buf.length, options);
   let start = 0;
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
   const headEnd = buf.indexOf(CRLFCRLF, start);
   if (headEnd < 0) throw syntaxError("no empty line after the header section", buf.length);
-  const head = buf.toString("utf8", start, headEnd + 2);
+  return [buf.toString("utf8", start, headEnd + 2), buf.subarray(headEnd + 4)];
+}
+
+function splitString(text: string, options: ParseOptions | undefined): [string, Buffer] {
+  if (options?.maxBytes !== undefined) checkSize(Buffer.byteLength(text, "utf8"), options);
+  let start = 0;
+  while (text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
+  const headEnd = text.indexOf("\r\n\r\n", start);
+  if (headEnd < 0) throw syntaxError("no empty line after the header section", text.length);
+  const rest = headEnd + 4 < text.length ? Buffer.from(text.slice(headEnd + 4), "utf8") : EMPTY;
+  return [text.slice(start, headEnd + 2), rest];
+}
+
+function parseParts(head: string, rest: Buffer, options: ParseOptions | undefined, partial: PartialMessage) {
   checkLineEnds(head);
   const lineEnd = head.indexOf("\r\n");
   let startLine: RequestLine | StatusLine;
@@ -143,15 +162,13 @@ function parseBytes(buf: Buffer, options: ParseOptions | undefined, partial: Par
   partial.values = values;
   splitHeaders(head, lineEnd + 2, partial, names, values);
   const keys = partial.keys as string[];
-  const bodyStart = headEnd + 4;
-  const available = buf.length - bodyStart;
   const length = contentLengthOf(keys, values);
-  if (length > available) {
-    throw syntaxError(`Content-Length ${length} exceeds the ${available} bytes received`, buf.length);
+  if (length > rest.length) {
+    throw syntaxError(`Content-Length ${length} exceeds the ${rest.length} bytes received`, head.length + 2);
   }
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
   // after Content-Length are ignored (RFC 4475 §3.1.1.8).
-  const body = buf.subarray(bodyStart, length < 0 ? buf.length : bodyStart + length);
+  const body = length < 0 || length === rest.length ? rest : rest.subarray(0, length);
   const msg =
     startLine.kind === "request"
       ? new SipRequest(startLine.method, startLine.uri, startLine.version, names, keys, values, body)
@@ -168,8 +185,9 @@ function parseBytes(buf: Buffer, options: ParseOptions | undefined, partial: Par
 export function parseSipMessage(input: Uint8Array | string, options?: ParseOptions): SipMessageUnion {
   const partial: PartialMessage = { startLine: undefined, keys: [], values: [] };
   try {
-    const buf = typeof input === "string" ? Buffer.from(input, "utf8") : asBuffer(input);
-    return parseBytes(buf, options, partial);
+    const [head, rest] =
+      typeof input === "string" ? splitString(input, options) : splitBuffer(asBuffer(input), options);
+    return parseParts(head, rest, options, partial);
   } catch (e) {
     if (e instanceof SipParseError) throw withContext(e, partial);
     throw withContext(new SipParseError("unparseable SIP message", { cause: e }), partial);

@@ -10,6 +10,7 @@ export class SipRequest extends SipMessage {
   /** Request-URI as written. */
   uri: string;
   version: string;
+  #parsedUri: Uri | undefined;
 
   /** @internal Use `parseSipMessage` or `createRequest`. */
   constructor(
@@ -29,6 +30,7 @@ export class SipRequest extends SipMessage {
 
   /** The Request-URI, parsed (cached per URI string). */
   get requestUri(): Uri {
-    return this.cached(`ruri ${this.uri}`, () => parseUri(this.uri));
+    if (this.#parsedUri === undefined || this.#parsedUri.raw !== this.uri) this.#parsedUri = parseUri(this.uri);
+    return this.#parsedUri;
   }
 }

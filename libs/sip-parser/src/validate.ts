@@ -21,15 +21,6 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "PUBLISH",
 ]);
 
-function check(what: string, run: () => unknown): void {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof SipParseError)) throw e;
-    throw new SipParseError(`${what}: ${e.message}`, { offset: e.offset, status: e.status, cause: e });
-  }
-}
-
 /**
  * Parses and checks what every element needs to handle a message (RFC 3261 §8.2, §16.3): one or more
  * Via, exactly one From, To, Call-ID and CSeq, Max-Forwards 0-255, a CSeq method matching the
@@ -37,23 +28,32 @@ function check(what: string, run: () => unknown): void {
  * Throws `SipParseError`; on success the parsed values are cached on the message.
  */
 export function validateMessage(msg: SipRequest | SipResponse): void {
-  check("Via", () => {
+  let what = "Via";
+  try {
     if (msg.via.length === 0) throw new SipParseError("missing Via header");
-  });
-  check("From", () => msg.from);
-  check("To", () => msg.to);
-  check("Call-ID", () => msg.callId);
-  check("CSeq", () => msg.cseq);
-  check("Max-Forwards", () => msg.maxForwards);
-  if (msg.isRequest) {
-    check("Request-URI", () => {
+    what = "From";
+    msg.from;
+    what = "To";
+    msg.to;
+    what = "Call-ID";
+    msg.callId;
+    what = "CSeq";
+    msg.cseq;
+    what = "Max-Forwards";
+    msg.maxForwards;
+    what = "Contact";
+    msg.contact;
+    if (msg.isRequest) {
+      what = "Request-URI";
       const uri = msg.requestUri;
       if (isSipUri(uri) && uri.headers.length > 0) throw new SipParseError("headers are not allowed in a Request-URI");
-    });
-    if (msg.cseq.method !== msg.method) {
-      const status = KNOWN_METHODS.has(msg.method) ? 400 : 501;
-      throw new SipParseError(`CSeq method ${msg.cseq.method} does not match ${msg.method}`, { status });
     }
+  } catch (e) {
+    if (!(e instanceof SipParseError)) throw e;
+    throw new SipParseError(`${what}: ${e.message}`, { offset: e.offset, status: e.status, cause: e });
   }
-  check("Contact", () => msg.contact);
+  if (msg.isRequest && msg.cseq.method !== msg.method) {
+    const status = KNOWN_METHODS.has(msg.method) ? 400 : 501;
+    throw new SipParseError(`CSeq method ${msg.cseq.method} does not match ${msg.method}`, { status });
+  }
 }
