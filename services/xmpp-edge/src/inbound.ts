@@ -1,0 +1,120 @@
+import type { Bus } from "@stox/bus";
+import { NoRespondersError, RequestTimeoutError } from "@stox/bus";
+import {
+  newEventId,
+  nowIso,
+  type XmlElement,
+  type XmppStanzaKind,
+  xmppInSubject,
+  xmppStanzaKinds,
+  xmppStanzaReceivedCodec,
+  xmppStanzaReplyCodec,
+} from "@stox/events";
+import type { Logger } from "@stox/telemetry";
+import { checkAddressing, type StreamPolicy } from "./addressing.js";
+import type { EdgeMetrics } from "./edge-metrics.js";
+import { bareJid, splitJid } from "./jid.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import { answerForSelf, type SelfAnswerOptions } from "./self-answers.js";
+import { errorReply, isErrorReplyAllowed, type StanzaError, stanzaErrorFor } from "./stanza-errors.js";
+import { normalizeInbound } from "./stanza-namespace.js";
+import type { StreamErrorCondition } from "./xml/stream-errors.js";
+
+/** The stream a stanza came in on, as the inbound pipeline sees it. */
+export interface InboundStream {
+  readonly policy: StreamPolicy;
+  /** The authenticated peer domain for s2s; undefined for the component stream. */
+  readonly peer?: string;
+  /** The stream's default namespace (jabber:component:accept or jabber:server). */
+  readonly namespace: string;
+  /** Writes a stanza back on the same stream. */
+  send(stanza: XmlElement): boolean;
+  /** Closes the stream with a stream error. */
+  fail(condition: StreamErrorCondition, text: string): void;
+}
+
+export interface InboundDeps {
+  readonly bus: Bus;
+  readonly logger: Logger;
+  readonly metrics: EdgeMetrics;
+  readonly limiter: RateLimiter;
+  readonly self: SelfAnswerOptions;
+  /** How long a mapper has to answer before the sender gets remote-server-timeout. */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * The inbound pipeline for one stanza: addressing check, rate limit, the gateway's own answers, then a
+ * request on `stox.v1.xmpp.in.<kind>`. Transport-level failures (no mapper, timeout, a refusal in the reply)
+ * become the stanza error RFC 6120 §8.3 prescribes; the edge decides nothing about mapping.
+ */
+export async function handleInbound(stanza: XmlElement, stream: InboundStream, deps: InboundDeps): Promise<void> {
+  const kind = stanza.name as XmppStanzaKind;
+  if (!xmppStanzaKinds.includes(kind)) {
+    deps.metrics.rejected.inc({ reason: "unsupported-element" });
+    stream.fail("unsupported-stanza-type", `<${stanza.name}> is not a stanza`);
+    return;
+  }
+  deps.metrics.received.inc({ kind, mode: stream.policy.mode });
+  const verdict = checkAddressing(stanza, stream.policy);
+  if (!verdict.ok) {
+    deps.metrics.rejected.inc({ reason: verdict.reason });
+    if (verdict.level === "stream") stream.fail(verdict.condition, verdict.reason);
+    else if (verdict.level === "stanza") replyError(stanza, verdict.error, stream, deps);
+    return;
+  }
+  const from = stanza.attrs.from as string;
+  if (!deps.limiter.take(`${stream.peer ?? stream.policy.mode}/${bareJid(from)}`)) {
+    deps.metrics.rejected.inc({ reason: "rate-limited" });
+    replyError(stanza, stanzaErrorFor("rate-limited", "rate limit exceeded"), stream, deps);
+    return;
+  }
+  const own = answerForSelf(stanza, deps.self);
+  if (own) {
+    send(own, stream, deps);
+    return;
+  }
+  await forwardToBus(kind, stanza, stream, deps);
+}
+
+async function forwardToBus(kind: XmppStanzaKind, stanza: XmlElement, stream: InboundStream, deps: InboundDeps) {
+  const event = xmppStanzaReceivedCodec.encode({
+    v: 1,
+    id: newEventId(),
+    at: nowIso(),
+    stanza: normalizeInbound(stanza, stream.namespace),
+    stream: stream.peer ? { mode: stream.policy.mode, peer: stream.peer } : { mode: stream.policy.mode },
+  });
+  let error: StanzaError | undefined;
+  try {
+    const reply = await deps.bus.request(xmppInSubject(kind), event, { timeoutMs: deps.requestTimeoutMs });
+    const decoded = xmppStanzaReplyCodec.decode(reply.data);
+    if (!decoded.ok) error = decoded.stanzaError ?? stanzaErrorFor(decoded.error.code, decoded.error.message);
+  } catch (err) {
+    error = transportError(err, stanza, deps);
+  }
+  if (error) replyError(stanza, error, stream, deps);
+}
+
+function transportError(err: unknown, stanza: XmlElement, deps: InboundDeps): StanzaError {
+  if (err instanceof NoRespondersError) {
+    // Nobody maps this kind. An iq to the gateway domain names a feature the gateway lacks (RFC 6120
+    // §8.3.3.7); anything addressed to a user is service-unavailable (RFC 6120 §8.4 / §8.3.3.19).
+    const to = stanza.attrs.to ? splitJid(stanza.attrs.to) : undefined;
+    const isDomainIq = stanza.name === "iq" && to?.local === undefined;
+    return isDomainIq ? stanzaErrorFor("not-implemented") : stanzaErrorFor("unavailable");
+  }
+  if (err instanceof RequestTimeoutError) return stanzaErrorFor("timeout");
+  deps.logger.warn({ err }, "xmpp.in request failed");
+  return stanzaErrorFor("internal");
+}
+
+function replyError(stanza: XmlElement, error: StanzaError, stream: InboundStream, deps: InboundDeps): void {
+  if (!isErrorReplyAllowed(stanza)) return;
+  deps.metrics.errorsSent.inc({ condition: error.condition });
+  send(errorReply(stanza, error), stream, deps);
+}
+
+function send(stanza: XmlElement, stream: InboundStream, deps: InboundDeps): void {
+  if (stream.send(stanza)) deps.metrics.sent.inc({ kind: stanza.name, mode: stream.policy.mode });
+}

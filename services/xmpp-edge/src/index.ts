@@ -1,0 +1,15 @@
+export { type AddressingVerdict, checkAddressing, type StreamPolicy } from "./addressing.js";
+export { type BackoffOptions, backoffDelayMs } from "./backoff.js";
+export { ComponentConnection, type ComponentConnectionOptions } from "./component/component-connection.js";
+export { ComponentPool } from "./component/component-pool.js";
+export { componentHandshake, isValidHandshake } from "./component/handshake.js";
+export { loadConfig, type XmppEdgeConfig } from "./config.js";
+export { startXmppEdge, type XmppEdge, type XmppEdgeDeps } from "./edge.js";
+export { RateLimiter, type RateLimitOptions } from "./rate-limiter.js";
+export { answerForSelf, type SelfAnswerOptions } from "./self-answers.js";
+export { xmppEdgeService } from "./service.js";
+export { errorReply, isErrorReplyAllowed, type StanzaError, stanzaErrorFor } from "./stanza-errors.js";
+export { type StreamErrorCondition, XmppRemoteStreamError, XmppStreamError } from "./xml/stream-errors.js";
+export { StreamParser } from "./xml/stream-parser.js";
+export { serialize } from "./xml/xml-element.js";
+export { XmlGuard, type XmlGuardLimits } from "./xml/xml-guard.js";

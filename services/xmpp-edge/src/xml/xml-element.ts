@@ -1,0 +1,44 @@
+import type { XmlElement } from "@stox/events";
+import { createElement, type Element } from "@xmpp/xml";
+
+/** Builds an XmlElement; children may be elements or text. */
+export function el(
+  name: string,
+  attrs: Readonly<Record<string, string | undefined>> = {},
+  ...children: (XmlElement | string)[]
+): XmlElement {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attrs)) if (value !== undefined) clean[key] = value;
+  return { name, attrs: clean, children };
+}
+
+/** The first child element with this name (and namespace, when given). */
+export function child(element: XmlElement, name: string, xmlns?: string): XmlElement | undefined {
+  for (const c of element.children) {
+    if (typeof c !== "string" && c.name === name && (xmlns === undefined || c.attrs.xmlns === xmlns)) return c;
+  }
+  return undefined;
+}
+
+/** Child elements only (no text nodes). */
+export function childElements(element: XmlElement): XmlElement[] {
+  return element.children.filter((c): c is XmlElement => typeof c !== "string");
+}
+
+/** Concatenated text content of the direct text children. */
+export function textOf(element: XmlElement): string {
+  return element.children.filter((c): c is string => typeof c === "string").join("");
+}
+
+function toLtx(element: XmlElement): Element {
+  return createElement(
+    element.name,
+    { ...element.attrs },
+    ...element.children.map((c) => (typeof c === "string" ? c : toLtx(c))),
+  );
+}
+
+/** Serializes with @xmpp/xml (which escapes text and attribute values). */
+export function serialize(element: XmlElement): string {
+  return toLtx(element).toString();
+}
