@@ -1,6 +1,6 @@
 const INITIAL_CAPACITY = 4096;
-/** Above this capacity an emptied queue gives its memory back instead of keeping it for reuse. */
-const RETAIN_CAPACITY = 64 * 1024;
+/** Above this capacity an emptied queue gives its memory back: idle connections stay small. */
+const RETAIN_CAPACITY = 16 * 1024;
 
 /**
  * A growable FIFO of bytes: appends amortise to O(1), consumed bytes are reclaimed by compaction.

@@ -24,6 +24,7 @@ export {
   MAX_UNINTERRUPTIBLE_CHUNK_BYTES,
   OutgoingMessage,
   type OutgoingMessageOptions,
+  type StreamingChunk,
 } from "./outgoing-message.js";
 export { parseMsrpMessage } from "./parse.js";
 export {

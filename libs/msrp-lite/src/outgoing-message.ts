@@ -1,6 +1,7 @@
-import { endLinePrefix } from "./end-line.js";
+import { endLinePrefix, formatEndLine } from "./end-line.js";
 import { MsrpMessageTooLargeError, MsrpSerializeError } from "./errors.js";
 import { newMessageId, newTransactionId } from "./ident.js";
+import { serializeMsrpHead } from "./serialize.js";
 import type { FailureReport, MsrpHeader, MsrpRequest, MsrpUri, SuccessReport } from "./types.js";
 
 /** RFC 4975 §7.1.1 (MSRP-CHUNK-04): chunks above this size must be interruptible (range-end `*`). */
@@ -38,6 +39,7 @@ export class OutgoingMessage {
   readonly #options: OutgoingMessageOptions;
   readonly #newTransactionId: () => string;
   #sentBytes = 0;
+  #isStreaming = false;
   #state: "sending" | "done" | "aborted" = "sending";
 
   constructor(options: OutgoingMessageOptions) {
@@ -72,6 +74,7 @@ export class OutgoingMessage {
    * 2048 bytes gets range-end `*` (MSRP-CHUNK-02, MSRP-CHUNK-04).
    */
   next(maxBytes = MAX_UNINTERRUPTIBLE_CHUNK_BYTES): MsrpRequest | undefined {
+    if (this.#isStreaming) throw new RangeError("finish the streamed chunk first");
     if (this.#state !== "sending") return undefined;
     if (!(maxBytes >= 1)) throw new RangeError("maxBytes must be at least 1");
     const { body } = this.#options;
@@ -86,10 +89,43 @@ export class OutgoingMessage {
   }
 
   /**
+   * Starts a chunk the edge writes progressively and may interrupt (RFC 4975 §7.1.1, MSRP-CHUNK-05/06):
+   * write `head`, then any prefix of `body`, then `finish(bytesWritten)`. Its range-end is `*`, so it may be
+   * cut at any byte; the flag is `$` only when the message's last byte went out. Undefined when finished.
+   */
+  startChunk(maxBytes = Number.POSITIVE_INFINITY): StreamingChunk | undefined {
+    if (this.#state !== "sending" || this.#isStreaming) return undefined;
+    const { body } = this.#options;
+    const start = this.#sentBytes;
+    const slice = body.subarray(start, start + Math.min(maxBytes, body.length - start));
+    const request = this.#request(slice, { start: start + 1, end: "*", total: this.totalBytes }, "+");
+    this.#isStreaming = true;
+    let isFinished = false;
+    return {
+      transactionId: request.transactionId,
+      head: Buffer.from(serializeMsrpHead(request), "utf8"),
+      body: slice,
+      finish: (bytesWritten: number, options?: { readonly abort?: boolean }) => {
+        if (isFinished) throw new RangeError("chunk already finished");
+        if (!(bytesWritten >= 0 && bytesWritten <= slice.length)) throw new RangeError("bytesWritten out of range");
+        isFinished = true;
+        this.#isStreaming = false;
+        this.#sentBytes += Math.floor(bytesWritten);
+        const isLast = this.#sentBytes === body.length;
+        // MSRP-CHUNK-08: `#` gives the message up; otherwise `$` only after its last byte.
+        const flag = options?.abort ? "#" : isLast ? "$" : "+";
+        if (flag !== "+") this.#state = flag === "#" ? "aborted" : "done";
+        return Buffer.from(`\r\n${formatEndLine(request.transactionId, flag)}`, "latin1");
+      },
+    };
+  }
+
+  /**
    * Gives the message up (MSRP-CHUNK-08, e.g. after a 413): returns an empty SEND ending in `#` at the next
    * byte position, or undefined when the message already finished.
    */
   abort(): MsrpRequest | undefined {
+    if (this.#isStreaming) throw new RangeError("finish the streamed chunk with { abort: true } instead");
     if (this.#state !== "sending") return undefined;
     this.#state = "aborted";
     const start = this.#sentBytes + 1;
@@ -125,6 +161,20 @@ export class OutgoingMessage {
     }
     throw new MsrpSerializeError("every transaction id tried occurs as an end-line inside the chunk");
   }
+}
+
+/** A chunk being streamed by the edge; see {@link OutgoingMessage.startChunk}. */
+export interface StreamingChunk {
+  readonly transactionId: string;
+  /** Start line and headers through the blank line. */
+  readonly head: Uint8Array;
+  /** The bytes this chunk may carry; write any prefix of them. */
+  readonly body: Uint8Array;
+  /**
+   * Records how many body bytes were written and returns the end-line bytes (leading CRLF included):
+   * `$` when the message is complete, `#` with `abort`, otherwise `+` (resume with the next chunk).
+   */
+  finish(bytesWritten: number, options?: { readonly abort?: boolean }): Uint8Array;
 }
 
 /** Splits a whole message into SEND chunks of at most `chunkBytes` (default 2048) body bytes. */

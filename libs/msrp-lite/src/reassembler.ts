@@ -44,6 +44,7 @@ interface Pending {
 }
 
 const EMPTY = new Uint8Array(0);
+const INITIAL_BUFFER_BYTES = 64 * 1024;
 
 /**
  * Reassembles SEND chunks into messages by Message-ID and Byte-Range (RFC 4975 §7.3.1): chunks may arrive
@@ -120,7 +121,8 @@ export class MessageReassembler {
         throw new MsrpReassemblyError(`more than ${this.#maxPending} messages in reassembly`, messageId);
       }
       pending = {
-        buffer: new Uint8Array(declaredTotal ?? Math.min(this.#maxMessageBytes, Math.max(chunkEnd, 4096))),
+        // Grow towards the declared total instead of trusting it up front (MSRP-RECV-10).
+        buffer: new Uint8Array(Math.max(chunkEnd, Math.min(declaredTotal ?? 4096, INITIAL_BUFFER_BYTES))),
         ranges: new RangeSet(),
         totalBytes: undefined,
         contentType: request.contentType ?? "",

@@ -228,3 +228,42 @@ describe("limits (MSRP-SEND-05, MSRP-RECV-10, RFC 4975 §14.5)", () => {
     expect(chunk?.transactionId).toBe("clash002");
   });
 });
+
+describe("streamed chunks interrupted on the wire (RFC 4975 §7.1.1; MSRP-CHUNK-05, MSRP-CHUNK-06)", () => {
+  const body = Buffer.from(`${"x".repeat(6000)}tail`);
+
+  it("cuts a chunk after any byte, resumes in a new transaction and reassembles", () => {
+    const message = new OutgoingMessage({ ...base, body });
+    const wire: Buffer[] = [];
+    const cuts = [2500, 0, 3504]; // a response had to go out after 2500 bytes; an empty turn; then the rest
+    const tids: string[] = [];
+    for (const cut of cuts) {
+      const chunk = message.startChunk();
+      if (!chunk) break;
+      tids.push(chunk.transactionId);
+      wire.push(Buffer.from(chunk.head), Buffer.from(chunk.body.subarray(0, cut)), Buffer.from(chunk.finish(cut)));
+    }
+    expect(message.isFinished).toBe(true);
+    expect(new Set(tids).size).toBe(3);
+    const received = messagesOf(frameInPieces(Buffer.concat(wire), [700])) as MsrpRequest[];
+    expect(received.map((r) => r.endFlag)).toEqual(["+", "+", "$"]);
+    expect(received.map((r) => r.byteRange)).toEqual([
+      { start: 1, end: "*", total: 6004 },
+      { start: 2501, end: "*", total: 6004 },
+      { start: 2501, end: "*", total: 6004 },
+    ]);
+    const reassembler = new MessageReassembler();
+    const last = received.map((r) => reassembler.accept(r)).at(-1);
+    expect(Buffer.compare(completeBody(last), body)).toBe(0);
+  });
+
+  it("aborts a streamed chunk with # (MSRP-CHUNK-08)", () => {
+    const message = new OutgoingMessage({ ...base, body });
+    const chunk = message.startChunk(4096);
+    expect(() => message.next()).toThrowError(RangeError);
+    const end = chunk?.finish(10, { abort: true });
+    expect(end && Buffer.from(end).toString()).toBe(`\r\n-------${chunk?.transactionId}#\r\n`);
+    expect(message.isAborted).toBe(true);
+    expect(message.startChunk()).toBeUndefined();
+  });
+});
