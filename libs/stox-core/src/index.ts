@@ -33,7 +33,7 @@ export {
   parseJid,
 } from "./jid.js";
 export { escapeLocalpart, isCanonicallyEscaped, unescapeLocalpart } from "./jid-escaping.js";
-export { type JidToUriOptions, jidToUri } from "./jid-to-uri.js";
+export { chooseUriScheme, type JidToUriOptions, jidToUri } from "./jid-to-uri.js";
 export { createLoopGuard, type LoopGuard } from "./loop-guard.js";
 export { isMixedScript } from "./mixed-script.js";
 export { enforceOpaqueString, enforceUsernameCaseMapped } from "./precis/profiles.js";

@@ -50,3 +50,16 @@ export function jidToUri(jid: Jid | string, options: JidToUriOptions = {}): SipU
   const params = withResource ? [{ name: "gr", value: percentEncode(j.resource as string, isSipParamChar) }] : [];
   return Object.freeze({ scheme, user: percentEncode(raw, isSipUserChar), host, params, headers: [] });
 }
+
+/**
+ * CORE-ADDR-24 (RFC 7247 §6.5 steps 4 and 7): `im:` for `<message/>` and `pres:` for `<presence/>` when the
+ * foreign domain advertises them (SRV `_im`/`_pres`, RFC 3861); otherwise `sip:` (or `sips:` by local policy).
+ */
+export function chooseUriScheme(
+  stanza: "message" | "presence" | "iq",
+  foreign: { readonly supportsImPres: boolean; readonly preferSips?: boolean },
+): "sip" | "sips" | "im" | "pres" {
+  if (foreign.supportsImPres && stanza === "message") return "im";
+  if (foreign.supportsImPres && stanza === "presence") return "pres";
+  return foreign.preferSips === true ? "sips" : "sip";
+}

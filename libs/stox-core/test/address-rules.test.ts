@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AddressMappingError,
+  chooseUriScheme,
   domainsEqual,
   escapeLocalpart,
   formatAddressUri,
@@ -112,6 +113,14 @@ describe("XMPP -> SIP (RFC 7247 §6.5)", () => {
   it("CORE-ADDR-23: every exact XEP-0106 sequence is unescaped, partial ones are not", () => {
     expect(formatAddressUri(jidToUri("\\22\\3a\\3c\\3e\\40\\5c@xmpp.test"))).toBe("sip:%22%3A%3C%3E%40%5C@xmpp.test");
     expect(formatAddressUri(jidToUri("a\\2@xmpp.test"))).toBe("sip:a%5C2@xmpp.test");
+  });
+
+  it("CORE-ADDR-24: im: for messages and pres: for presence only when the foreign domain supports them", () => {
+    expect(chooseUriScheme("message", { supportsImPres: true })).toBe("im");
+    expect(chooseUriScheme("presence", { supportsImPres: true })).toBe("pres");
+    expect(chooseUriScheme("iq", { supportsImPres: true })).toBe("sip");
+    expect(chooseUriScheme("message", { supportsImPres: false })).toBe("sip");
+    expect(chooseUriScheme("presence", { supportsImPres: false, preferSips: true })).toBe("sips");
   });
 
   it("CORE-ADDR-25: sip: encodes # % [ \\ ] ^ ` { | } and non-ASCII", () => {
