@@ -6,7 +6,7 @@ import { enforceLocalpart, enforceResourcepart, freezeEnforcedJid, type Jid } fr
 import { escapeLocalpart } from "./jid-escaping.js";
 import { percentDecodeUtf8 } from "./percent-encoding.js";
 import { mapUsernameCaseMapped } from "./precis/profiles.js";
-import { parseAddressUri } from "./sip-uri.js";
+import { formatAddressUri, parseAddressUri } from "./sip-uri.js";
 
 /** Options for SIP -> XMPP address mapping (S2X). */
 export interface UriToJidOptions {
@@ -33,15 +33,17 @@ function unmappable(message: string, reason: UnmappableReason, input: string, ca
 
 function mapHost(host: string, input: string, options: UriToJidOptions): string {
   const bare = host.endsWith(".") ? host.slice(0, -1) : host;
+  let domain = bare;
   if (isIpLiteral(bare)) {
     const configured = options.ipLiteralDomains?.[bare.toLowerCase()];
     if (configured === undefined) unmappable(`IP-literal host ${host} has no configured domain`, "ip-literal", input);
-    return mapHost(configured, input, options);
+    if (isIpLiteral(configured)) unmappable(`IP-literal host ${host} is mapped to another IP`, "ip-literal", input);
+    domain = configured;
   }
   try {
-    return toJidDomain(bare);
+    return toJidDomain(domain);
   } catch (cause) {
-    return unmappable(`host "${host}" is not a valid domain`, "invalid-domain", input, cause);
+    return unmappable(`host "${domain}" is not a valid domain`, "invalid-domain", input, cause);
   }
 }
 
@@ -83,7 +85,7 @@ function mapResource(uri: SipUri): { resource?: string; dropped: boolean } {
  * Every URI parameter except `gr` and every URI header is discarded. Throws {@link AddressMappingError}.
  */
 export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): UriToJidResult {
-  const input = typeof uri === "string" ? uri : JSON.stringify(uri);
+  const input = typeof uri === "string" ? uri : formatAddressUri(uri);
   if (typeof uri === "string" && !/^(sips?|im|pres|tel):/i.test(uri)) {
     unmappable(`"${uri}" is not a sip, sips, im, pres or tel URI`, "unsupported-scheme", input);
   }

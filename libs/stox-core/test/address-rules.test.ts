@@ -174,6 +174,22 @@ describe("domains (CORE-DOM)", () => {
     expect(domainsEqual("sip.test", "sip.test2")).toBe(false);
   });
 
+  it("CORE-DOM-05: an IP literal configured to another IP literal is still refused", () => {
+    expect(reasonOf(() => uriToJid("sip:bob@192.0.2.7", { ipLiteralDomains: { "192.0.2.7": "192.0.2.8" } }))).toBe(
+      "ip-literal",
+    );
+  });
+
+  it("CORE-ADDR-10: a parsed URI value maps like its text form", () => {
+    expect(
+      uriToJid({ scheme: "sip", user: "Bob", host: "sip.test", params: [{ name: "gr", value: "x" }], headers: [] }),
+    ).toEqual({
+      local: "bob",
+      domain: "sip.test",
+      resource: "x",
+    });
+  });
+
   it("CORE-DOM-05: port dropped; IP literals refused unless configured (IPv4 and IPv6)", () => {
     expect(reasonOf(() => uriToJid("sip:bob@[2001:db8::1]:5060"))).toBe("ip-literal");
     const jid = uriToJid("sip:bob@[2001:DB8::1]", { ipLiteralDomains: { "[2001:db8::1]": "Sip.Test" } });
