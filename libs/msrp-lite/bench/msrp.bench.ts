@@ -38,11 +38,18 @@ function sendWithBody(bodyBytes: number): MsrpRequest {
   };
 }
 
-/** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second. */
+/**
+ * Operations per second of `fn`, best of three windows of `ms / 3` each: the machine is shared, and the
+ * best window is the least disturbed one.
+ */
 function rate(ms: number, fn: () => number): number {
+  return Math.max(...[0, 1, 2].map(() => window(ms / 3, fn)));
+}
+
+function window(ms: number, fn: () => number): number {
   let ops = 0;
   const start = process.hrtime.bigint();
-  const deadline = start + BigInt(ms) * 1_000_000n;
+  const deadline = start + BigInt(Math.round(ms)) * 1_000_000n;
   let now = start;
   while (now < deadline) {
     ops += fn();

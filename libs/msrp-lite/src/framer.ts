@@ -1,7 +1,7 @@
 import { ByteQueue } from "./byte-queue.js";
 import { endLinePrefix, findEndLine } from "./end-line.js";
 import { MsrpParseError, type MsrpRequestContext } from "./errors.js";
-import { type MsrpHead, parseHead, parseStartLine, type StartLine } from "./head.js";
+import { type MsrpHead, PathCache, parseHead, parseStartLine, type StartLine } from "./head.js";
 import { isIdent } from "./ident.js";
 import type { EndFlag, MsrpMessage, MsrpRequest } from "./types.js";
 
@@ -44,6 +44,7 @@ type State =
  */
 export class MsrpFramer {
   readonly #queue = new ByteQueue();
+  #pathCache: PathCache | undefined;
   readonly #maxHeaderBytes: number;
   readonly #maxChunkBytes: number;
   #state: State = { name: "start" };
@@ -172,7 +173,8 @@ export class MsrpFramer {
     const text = headEnd > state.lineEnd ? this.#decode(view, state.lineEnd + 2, headEnd) : "";
     if (text === undefined) return this.#headError(state, "header block is not UTF-8");
     try {
-      return parseHead(state.start, text === "" ? [] : text.split("\r\n"), hasBody, this.#consumed);
+      this.#pathCache ??= new PathCache();
+      return parseHead(state.start, text === "" ? [] : text.split("\r\n"), hasBody, this.#consumed, this.#pathCache);
     } catch (error) {
       if (error instanceof MsrpParseError) return error;
       throw error;

@@ -64,11 +64,28 @@ function isMimeHeader(lowerName: string): boolean {
   return lowerName.startsWith("content-") && lowerName !== "content-type";
 }
 
+/**
+ * Parsed To-Path/From-Path values by their text. One connection repeats the same few paths, so a small
+ * cache per framer saves most URI parsing. Cached arrays are shared between messages (they are readonly).
+ */
+export class PathCache {
+  readonly #entries = new Map<string, readonly MsrpUri[]>();
+  constructor(readonly maxEntries = 32) {}
+  get(text: string): readonly MsrpUri[] | undefined {
+    return this.#entries.get(text);
+  }
+  set(text: string, uris: readonly MsrpUri[]): void {
+    if (this.#entries.size >= this.maxEntries) this.#entries.clear();
+    this.#entries.set(text, uris);
+  }
+}
+
 class HeadBuilder {
   context: MsrpRequestContext;
   constructor(
     readonly start: StartLine,
     readonly offset: number,
+    readonly pathCache: PathCache | undefined,
   ) {
     this.context = {
       transactionId: start.transactionId,
@@ -78,10 +95,13 @@ class HeadBuilder {
   fail(reason: string): never {
     throw new MsrpParseError(reason, { statusCode: 400, offset: this.offset, context: this.context });
   }
-  paths(name: string, value: string): MsrpUri[] {
-    const parts = value.split(" ");
+  paths(name: string, value: string): readonly MsrpUri[] {
+    const cached = this.pathCache?.get(value);
+    if (cached !== undefined) return cached;
     try {
-      return parts.map((p) => parseMsrpUri(p));
+      const parsed = value.split(" ").map((p) => parseMsrpUri(p));
+      this.pathCache?.set(value, parsed);
+      return parsed;
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       throw new MsrpParseError(`${name}: ${message}`, { statusCode: 400, offset: this.offset, context: this.context });
@@ -112,8 +132,14 @@ function parseStatus(b: HeadBuilder, value: string): MsrpStatus {
  * Interprets the header lines of one frame. `hasBody` says whether a blank line followed them.
  * Throws {@link MsrpParseError} (status 400) carrying whatever of the request is known so far.
  */
-export function parseHead(start: StartLine, lines: readonly string[], hasBody: boolean, offset = 0): MsrpHead {
-  const b = new HeadBuilder(start, offset);
+export function parseHead(
+  start: StartLine,
+  lines: readonly string[],
+  hasBody: boolean,
+  offset = 0,
+  pathCache?: PathCache,
+): MsrpHead {
+  const b = new HeadBuilder(start, offset, pathCache);
   const [toLine, fromLine, ...rest] = lines;
   // RFC 4975 §9 (MSRP-FMT-02): To-Path first, From-Path second.
   if (toLine === undefined || fromLine === undefined) b.fail("To-Path and From-Path are required");
@@ -165,8 +191,8 @@ export function parseHead(start: StartLine, lines: readonly string[], hasBody: b
 }
 
 interface Collected {
-  readonly toPath: MsrpUri[];
-  readonly fromPath: MsrpUri[];
+  readonly toPath: readonly MsrpUri[];
+  readonly fromPath: readonly MsrpUri[];
   readonly known: Map<string, string>;
   readonly extensionHeaders: MsrpHeader[];
   readonly mimeHeaders: MsrpHeader[];
