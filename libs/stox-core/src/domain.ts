@@ -1,5 +1,8 @@
 import { domainToASCII, domainToUnicode } from "node:url";
 import { DomainError } from "./errors.js";
+import { satisfiesBidiRule } from "./precis/bidi-rule.js";
+import { contextRuleHolds } from "./precis/context-rules.js";
+import { classAllows, derivedProperty } from "./precis/derived-property.js";
 
 /**
  * Domain handling for both sides (CORE-DOM-02..05).
@@ -30,11 +33,28 @@ function toCheckedAscii(input: string): string {
   if (ascii.length > 253) throw new DomainError(`"${input}" is longer than 253 octets in A-label form`, input);
   for (const label of ascii.split(".")) {
     if (!LDH_LABEL.test(label)) throw new DomainError(`label "${label}" of "${input}" is not a valid LDH label`, input);
-    if (label.startsWith("xn--") && domainToUnicode(label) === label) {
-      throw new DomainError(`label "${label}" of "${input}" is not a valid A-label`, input);
-    }
+    if (label.startsWith("xn--")) checkULabel(label, input);
   }
   return ascii;
+}
+
+// IDNA2008 (RFC 5891 §5.4, RFC 5892, RFC 5893) on top of UTS #46: UTS #46 still lets through code points that
+// IDNA2008 disallows, such as symbols (U+2603 SNOWMAN). After mapping, a U-label's non-ASCII code points must be
+// PVALID, or CONTEXTJ/CONTEXTO with their rule satisfied; for these the IDNA2008 and PRECIS IdentifierClass
+// derivations agree. RTL labels must satisfy the Bidi Rule.
+function checkULabel(aLabel: string, input: string): void {
+  const uLabel = domainToUnicode(aLabel);
+  if (uLabel === aLabel || uLabel === "")
+    throw new DomainError(`label "${aLabel}" of "${input}" is not a valid A-label`, input);
+  const cps = Array.from(uLabel, (ch) => ch.codePointAt(0) ?? 0);
+  cps.forEach((cp, index) => {
+    if (cp < 0x80) return;
+    const verdict = classAllows(derivedProperty(cp), "IdentifierClass");
+    if (verdict === "yes" || (verdict === "context" && contextRuleHolds(cps, index))) return;
+    const hex = cp.toString(16).toUpperCase().padStart(4, "0");
+    throw new DomainError(`label "${uLabel}" of "${input}" contains U+${hex}, which IDNA2008 does not allow`, input);
+  });
+  if (!satisfiesBidiRule(cps)) throw new DomainError(`label "${uLabel}" of "${input}" breaks the Bidi Rule`, input);
 }
 
 /**

@@ -169,6 +169,14 @@ describe("domains (CORE-DOM)", () => {
     expect(reasonOf(() => jidToUri("a@xn--zz.test"))).toBe("invalid-domain");
   });
 
+  it("CORE-DOM-02: code points UTS #46 accepts but IDNA2008 disallows are refused (symbols, broken Bidi)", () => {
+    expect(() => toSipHost("☃.test")).toThrow(/IDNA2008/);
+    expect(() => toJidDomain("xn--n3h.test")).toThrow(/IDNA2008/);
+    expect(() => toSipHost("aא.test")).toThrow(/Bidi/);
+    expect(toSipHost("日本.test")).toBe("xn--wgv71a.test");
+    expect(toJidDomain("xn--4gbrim.xn--ygbi2ammx")).toBe("موقع.فلسطين"); // RTL labels that satisfy the Bidi Rule
+  });
+
   it("CORE-DOM-04: domains compare equal after lowercasing, IDNA and trailing-dot removal", () => {
     expect(domainsEqual("BÜCHER.test.", "xn--bcher-kva.TEST")).toBe(true);
     expect(domainsEqual("sip.test", "sip.test2")).toBe(false);
