@@ -9,7 +9,7 @@ import { parseXmppIri } from "./xmpp-iri.js";
 export interface SipErrorResponse {
   readonly status: number;
   readonly reasonPhrase: string;
-  /** The `Contact` of a 301 (CORE-ERR-07). */
+  /** The `Contact` of a 301 or 302 (CORE-ERR-07). */
   readonly contact?: string;
 }
 
@@ -20,8 +20,11 @@ export interface XmppErrorInput {
   readonly targetIsFullJid?: boolean;
   /** The error's `<text/>`; copied into the Reason-Phrase (CORE-ERR-03). */
   readonly text?: string;
-  /** Character data of `<gone/>`: the new address (CORE-ERR-07). */
-  readonly goneAddress?: string;
+  /**
+   * Character data of `<gone/>` or `<redirect/>`: the new or alternate address. It decides 301 vs 410
+   * (CORE-ERR-07) and becomes the `Contact` of the 301 or 302; an `xmpp:` IRI is mapped to a SIP URI.
+   */
+  readonly address?: string;
   /** CORE-ERR-08: what is known about a `<remote-server-not-found/>`. Default "unknown" (maps to 404). */
   readonly remoteServer?: "does-not-exist" | "unresolvable" | "unknown";
   /** CORE-ERR-09: 403 (default) or 405 for `<service-unavailable/>`; 503 is not offered. */
@@ -56,7 +59,7 @@ const BY_TARGET: Partial<Readonly<Record<StanzaErrorCondition, readonly [number,
   "recipient-unavailable": [480, 600],
 };
 
-function goneContact(address: string): string {
+function contactFor(address: string): string {
   const jid = parseXmppIri(address);
   if (jid === undefined) return address;
   try {
@@ -84,7 +87,7 @@ function statusFor(input: XmppErrorInput, condition: StanzaErrorCondition): numb
 }
 
 function hasAddress(input: XmppErrorInput): boolean {
-  return input.goneAddress !== undefined && input.goneAddress.trim() !== "";
+  return input.address !== undefined && input.address.trim() !== "";
 }
 
 /**
@@ -97,6 +100,8 @@ export function xmppErrorToSip(input: XmppErrorInput): SipErrorResponse {
   const status = statusFor(input, condition);
   const text = input.text === undefined ? "" : sanitizeReasonPhrase(input.text);
   const reasonPhrase = text === "" ? defaultReasonPhrase(status) : text;
-  if (status === 301) return { status, reasonPhrase, contact: goneContact((input.goneAddress as string).trim()) };
+  if ((status === 301 || status === 302) && hasAddress(input)) {
+    return { status, reasonPhrase, contact: contactFor((input.address as string).trim()) };
+  }
   return { status, reasonPhrase };
 }

@@ -41,14 +41,23 @@ describe("Table A: XMPP condition -> SIP status (RFC 7247 §7.1)", () => {
   });
 
   it("CORE-ERR-07: gone with an xmpp: address becomes 301 with the address mapped to a SIP Contact", () => {
-    const r = xmppErrorToSip({ condition: "gone", goneAddress: "xmpp:o%5C27neil@xmpp.test" });
+    const r = xmppErrorToSip({ condition: "gone", address: "xmpp:o%5C27neil@xmpp.test" });
     expect(r).toEqual({ status: 301, reasonPhrase: "Moved Permanently", contact: "sip:o'neil@xmpp.test" });
   });
 
   it("CORE-ERR-07: gone with a non-xmpp address copies it; gone without address is 410", () => {
-    expect(xmppErrorToSip({ condition: "gone", goneAddress: " mailto:a@b.test " }).contact).toBe("mailto:a@b.test");
-    expect(xmppErrorToSip({ condition: "gone", goneAddress: "   " }).status).toBe(410);
+    expect(xmppErrorToSip({ condition: "gone", address: " mailto:a@b.test " }).contact).toBe("mailto:a@b.test");
+    expect(xmppErrorToSip({ condition: "gone", address: "   " }).status).toBe(410);
     expect(xmppErrorToSip({ condition: "gone" })).toEqual({ status: 410, reasonPhrase: "Gone" });
+  });
+
+  it("CORE-ERR-04: redirect is 302, with the alternate address (if any) as Contact", () => {
+    expect(xmppErrorToSip({ condition: "redirect", address: "xmpp:bob@xmpp.test/pc" })).toEqual({
+      status: 302,
+      reasonPhrase: "Moved Temporarily",
+      contact: "sip:bob@xmpp.test;gr=pc",
+    });
+    expect(xmppErrorToSip({ condition: "redirect" })).not.toHaveProperty("contact");
   });
 
   it("CORE-ERR-08: remote-server-not-found is 404 by default and when the server does not exist, 408 when unresolvable", () => {
@@ -74,7 +83,7 @@ describe("Table A: XMPP condition -> SIP status (RFC 7247 §7.1)", () => {
   it("CORE-ERR-02: no XMPP condition maps to a 1xx or 2xx, and unknown conditions are refused", () => {
     for (const condition of STANZA_ERROR_CONDITIONS) {
       for (const targetIsFullJid of [true, false]) {
-        const { status } = xmppErrorToSip({ condition, targetIsFullJid, goneAddress: "xmpp:a@b.test" });
+        const { status } = xmppErrorToSip({ condition, targetIsFullJid, address: "xmpp:a@b.test" });
         expect(status).toBeGreaterThanOrEqual(300);
         expect(status).toBeLessThan(700);
       }
