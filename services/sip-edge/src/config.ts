@@ -1,0 +1,165 @@
+import { readFileSync } from "node:fs";
+import {
+  ConfigError,
+  type Env,
+  readInt,
+  readList,
+  readOptionalString,
+  readPort,
+  readSecretFile,
+  readString,
+} from "@stox/service-kit";
+import type { TransportProtocol } from "./transport/types.js";
+
+export interface TransportConfig {
+  readonly protocol: TransportProtocol;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface SipEdgeConfig {
+  readonly transports: readonly TransportConfig[];
+  /** Host written in Via and Contact (defaults to the listen address, or 127.0.0.1 for a wildcard). */
+  readonly publicHost: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly timers: { readonly t1: number; readonly t2: number; readonly t4: number };
+  readonly mapperTimeoutMs: number;
+  readonly inviteMapperTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  readonly maxMessageBytes: number;
+  readonly maxBodyBytes: number;
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly trustedPeers: readonly string[];
+  readonly digestRealm?: string;
+  readonly digestUsers?: ReadonlyMap<string, string>;
+  readonly digestNonceSecret?: string;
+  readonly ratePerSecond: number;
+  readonly rateBurst: number;
+  readonly outboundProxy?: string;
+  readonly dialogTtlSeconds: number;
+  readonly allowedMethods: readonly string[];
+  readonly accept: readonly string[];
+  readonly supportedExtensions: readonly string[];
+}
+
+export const DEFAULT_METHODS = [
+  "INVITE",
+  "ACK",
+  "BYE",
+  "CANCEL",
+  "OPTIONS",
+  "MESSAGE",
+  "SUBSCRIBE",
+  "NOTIFY",
+  "PUBLISH",
+  "INFO",
+  "UPDATE",
+  "REFER",
+  "PRACK",
+];
+
+/** Defaults for everything but the transports; tests and the env loader start from here. */
+export function defaultConfig(overrides: Partial<SipEdgeConfig> = {}): SipEdgeConfig {
+  return Object.freeze({
+    transports: [{ protocol: "udp" as const, address: "127.0.0.1", port: 5060 }],
+    publicHost: "127.0.0.1",
+    timers: { t1: 500, t2: 4000, t4: 5000 },
+    mapperTimeoutMs: 5000,
+    inviteMapperTimeoutMs: 30_000,
+    retryAfterSeconds: 5,
+    maxMessageBytes: 65_535,
+    maxBodyBytes: 60_000,
+    maxConnections: 1000,
+    idleTimeoutMs: 300_000,
+    connectTimeoutMs: 5000,
+    trustedPeers: [],
+    ratePerSecond: 0,
+    rateBurst: 50,
+    dialogTtlSeconds: 86_400,
+    allowedMethods: DEFAULT_METHODS,
+    accept: ["text/plain", "message/cpim", "application/pidf+xml", "application/sdp", "multipart/mixed"],
+    supportedExtensions: [],
+    ...overrides,
+  });
+}
+
+function readUsers(env: Env, name: string): Map<string, string> | undefined {
+  const file = readOptionalString(env, name);
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(name, `cannot read ${file}`, { cause: e });
+  }
+  const users = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t === "" || t.startsWith("#")) continue;
+    const colon = t.indexOf(":");
+    if (colon <= 0) throw new ConfigError(name, "each line must be user:password");
+    users.set(t.slice(0, colon), t.slice(colon + 1));
+  }
+  return users;
+}
+
+/** Reads SIP_EDGE_* settings once; throws ConfigError naming the variable to fix. */
+export function loadConfig(env: Env): SipEdgeConfig {
+  const address = readString(env, "SIP_EDGE_LISTEN_ADDRESS", "0.0.0.0"); // bind address of every transport
+  const enabled = readList(env, "SIP_EDGE_TRANSPORTS", ["udp", "tcp"]); // udp,tcp,tls,ws,wss
+  const ports: Record<string, number> = {
+    udp: readPort(env, "SIP_EDGE_UDP_PORT", 5060),
+    tcp: readPort(env, "SIP_EDGE_TCP_PORT", 5060),
+    tls: readPort(env, "SIP_EDGE_TLS_PORT", 5061),
+    ws: readPort(env, "SIP_EDGE_WS_PORT", 8080),
+    wss: readPort(env, "SIP_EDGE_WSS_PORT", 8443),
+  };
+  const transports: TransportConfig[] = [];
+  for (const p of enabled) {
+    const port = ports[p];
+    if (port === undefined) throw new ConfigError("SIP_EDGE_TRANSPORTS", `unknown transport "${p}"`);
+    transports.push({ protocol: p as TransportProtocol, address, port });
+  }
+  const tlsCert = readSecretFile(env, "SIP_EDGE_TLS_CERT_FILE"); // PEM certificate for tls/wss
+  const tlsKey = readSecretFile(env, "SIP_EDGE_TLS_KEY_FILE"); // PEM private key for tls/wss
+  if (enabled.some((p) => p === "tls" || p === "wss") && (tlsCert === undefined || tlsKey === undefined)) {
+    throw new ConfigError("SIP_EDGE_TLS_CERT_FILE", "tls/wss transports need SIP_EDGE_TLS_CERT_FILE and _KEY_FILE");
+  }
+  const digestUsers = readUsers(env, "SIP_EDGE_DIGEST_USERS_FILE"); // user:password lines
+  const digestRealm = readOptionalString(env, "SIP_EDGE_DIGEST_REALM");
+  const digestNonceSecret = readSecretFile(env, "SIP_EDGE_DIGEST_NONCE_SECRET_FILE"); // same on all instances
+  if (digestUsers !== undefined && (digestRealm === undefined || digestNonceSecret === undefined)) {
+    throw new ConfigError("SIP_EDGE_DIGEST_REALM", "digest needs SIP_EDGE_DIGEST_REALM and _NONCE_SECRET_FILE");
+  }
+  const outboundProxy = readOptionalString(env, "SIP_EDGE_OUTBOUND_PROXY"); // sip: URI of the next hop
+  return defaultConfig({
+    transports,
+    publicHost: readString(env, "SIP_EDGE_PUBLIC_HOST", address === "0.0.0.0" ? "127.0.0.1" : address),
+    ...(tlsCert === undefined ? {} : { tlsCert }),
+    ...(tlsKey === undefined ? {} : { tlsKey }),
+    timers: {
+      t1: readInt(env, "SIP_EDGE_T1_MS", 500, { min: 1 }), // RFC 3261 T1 (RTT estimate)
+      t2: readInt(env, "SIP_EDGE_T2_MS", 4000, { min: 1 }),
+      t4: readInt(env, "SIP_EDGE_T4_MS", 5000, { min: 0 }),
+    },
+    mapperTimeoutMs: readInt(env, "SIP_EDGE_MAPPER_TIMEOUT_MS", 5000, { min: 1 }), // then 504
+    inviteMapperTimeoutMs: readInt(env, "SIP_EDGE_INVITE_MAPPER_TIMEOUT_MS", 30_000, { min: 1 }),
+    retryAfterSeconds: readInt(env, "SIP_EDGE_RETRY_AFTER_SECONDS", 5, { min: 0 }),
+    maxMessageBytes: readInt(env, "SIP_EDGE_MAX_MESSAGE_BYTES", 65_535, { min: 512 }), // larger: 513
+    maxBodyBytes: readInt(env, "SIP_EDGE_MAX_BODY_BYTES", 60_000, { min: 0 }), // larger: 413
+    maxConnections: readInt(env, "SIP_EDGE_MAX_CONNECTIONS", 1000, { min: 1 }), // per stream transport
+    idleTimeoutMs: readInt(env, "SIP_EDGE_IDLE_TIMEOUT_MS", 300_000, { min: 1000 }),
+    connectTimeoutMs: readInt(env, "SIP_EDGE_CONNECT_TIMEOUT_MS", 5000, { min: 100 }),
+    trustedPeers: readList(env, "SIP_EDGE_TRUSTED_PEERS", []), // CIDRs admitted without digest
+    ...(digestRealm === undefined ? {} : { digestRealm }),
+    ...(digestUsers === undefined ? {} : { digestUsers }),
+    ...(digestNonceSecret === undefined ? {} : { digestNonceSecret }),
+    ratePerSecond: readInt(env, "SIP_EDGE_RATE_PER_SECOND", 0, { min: 0 }), // per source IP; 0 = off
+    rateBurst: readInt(env, "SIP_EDGE_RATE_BURST", 50, { min: 1 }),
+    ...(outboundProxy === undefined ? {} : { outboundProxy }),
+    dialogTtlSeconds: readInt(env, "SIP_EDGE_DIALOG_TTL_SECONDS", 86_400, { min: 0 }),
+  });
+}

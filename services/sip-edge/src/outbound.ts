@@ -1,0 +1,189 @@
+import type { BusMessage, Subscription } from "@stox/bus";
+import {
+  type GatewayErrorCode,
+  newEventId,
+  nowIso,
+  SIP_OUT_REQUEST,
+  type SipRequestCommand,
+  type SipResponseReceived,
+  sipRequestCommandCodec,
+  sipResponseReceivedCodec,
+} from "@stox/events";
+import {
+  createResponse,
+  parseNameAddr,
+  type SipRequest,
+  type SipResponse,
+  serializeSipMessage,
+} from "@stox/sip-parser";
+import { type DialogRecord, dialogFromUac } from "./dialog/dialog-record.js";
+import { type EdgeContext, localContact, localHostPort } from "./edge-context.js";
+import { SipDialogNotFoundError, SipResolveError } from "./errors.js";
+import { toResponseReceived } from "./event-mapping.js";
+import { buildAck2xx, buildInDialogRequest, buildNewRequest } from "./outbound-request.js";
+import { resolveTarget } from "./resolver.js";
+import { newBranch } from "./transaction/transaction-layer.js";
+import { type Destination, type TransportProtocol, viaTransport } from "./transport/types.js";
+
+/** The queue group of every sip-edge instance on `stox.v1.sip.out.request`. */
+export const SIP_EDGE_QUEUE = "sip-edge";
+
+function failure(code: GatewayErrorCode, message: string, isRetryable: boolean): SipResponseReceived {
+  return { v: 1, id: newEventId(), at: nowIso(), ok: false, error: { code, message, isRetryable } };
+}
+
+/**
+ * Consumes `stox.v1.sip.out.request` (queue "sip-edge"): builds the request (new, or from the dialog
+ * store), resolves the next hop, runs a client transaction and replies with the final response; a
+ * locally made 408 on Timer B/F and 503 on a transport error, so the mapper always learns the outcome.
+ */
+export class OutboundHandler {
+  readonly #ctx: EdgeContext;
+  #sub: Subscription | undefined;
+
+  constructor(ctx: EdgeContext) {
+    this.#ctx = ctx;
+  }
+
+  start(): void {
+    this.#sub = this.#ctx.bus.subscribe(SIP_OUT_REQUEST, (msg) => this.#onCommand(msg), { queue: SIP_EDGE_QUEUE });
+  }
+
+  stop(): void {
+    this.#sub?.unsubscribe();
+    this.#sub = undefined;
+  }
+
+  async #onCommand(msg: BusMessage): Promise<void> {
+    let replied = false;
+    const reply = (r: SipResponseReceived) => {
+      if (replied || msg.reply === undefined) return;
+      replied = true;
+      this.#ctx.bus.respond(msg, sipResponseReceivedCodec.encode(r));
+    };
+    let cmd: SipRequestCommand;
+    try {
+      cmd = sipRequestCommandCodec.decode(msg.data);
+    } catch (e) {
+      reply(failure("bad-request", (e as Error).message, false));
+      return;
+    }
+    try {
+      await this.#send(cmd, reply);
+    } catch (e) {
+      if (e instanceof SipDialogNotFoundError) reply(failure("not-found", e.message, false));
+      else if (e instanceof SipResolveError) reply(failure("unavailable", e.message, true));
+      else {
+        this.#ctx.onError(e as Error, { where: "outbound", method: cmd.method });
+        reply(failure("bad-request", (e as Error).message, false));
+      }
+    }
+  }
+
+  async #send(cmd: SipRequestCommand, reply: (r: SipResponseReceived) => void): Promise<void> {
+    const ctx = this.#ctx;
+    const method = cmd.method.toUpperCase();
+    if (method === "ACK" || method === "CANCEL") {
+      reply(failure("not-implemented", `the edge sends ${method} itself`, false));
+      return;
+    }
+    let dialog: DialogRecord | undefined;
+    let cseq = 1;
+    if (cmd.dialogId !== undefined) {
+      dialog = await ctx.dialogs.update(cmd.dialogId, (d) => ({ ...d, localCseq: d.localCseq + 1 }));
+      if (dialog === undefined) throw new SipDialogNotFoundError(cmd.dialogId);
+      cseq = dialog.localCseq;
+    }
+    const dest = await this.#nextHop(cmd, dialog);
+    const parts = {
+      via: this.#via(dest.protocol),
+      contact: localContact(ctx, dest.protocol),
+      ...(dialog === undefined && ctx.config.outboundProxy !== undefined
+        ? { preloadedRoute: `<${ctx.config.outboundProxy};lr>` }
+        : {}),
+    };
+    const request = dialog === undefined ? buildNewRequest(cmd, parts) : buildInDialogRequest(cmd, dialog, cseq, parts);
+    let dialogId = dialog?.id;
+    ctx.transactions.sendRequest(request, dest, {
+      onResponse: (res) => {
+        if (res.status < 200) return;
+        if (request.method === "INVITE" && res.status < 300) {
+          // 2xx retransmissions arrive here too: each gets the same ACK (RFC 3261 §13.2.2.4).
+          void this.#ack2xx(request, res, dest, dialog).then((id) => {
+            dialogId = id;
+            reply(toResponseReceived(res, false, dialogId));
+          });
+          return;
+        }
+        void this.#afterFinal(request, res, dest, dialog).then((id) => reply(toResponseReceived(res, false, id)));
+      },
+      onTimeout: () => reply(toResponseReceived(createResponse(request, 408), true, dialogId)),
+      onTransportError: () => reply(toResponseReceived(createResponse(request, 503), true, dialogId)),
+    });
+  }
+
+  /** Dialog bookkeeping after a final response; resolves with the dialog id to report. */
+  async #afterFinal(
+    request: SipRequest,
+    res: SipResponse,
+    dest: Destination,
+    dialog: DialogRecord | undefined,
+  ): Promise<string | undefined> {
+    const dialogs = this.#ctx.dialogs;
+    try {
+      if (dialog === undefined && request.method === "SUBSCRIBE" && res.status < 300) {
+        const created = dialogFromUac(request, res, dest.protocol);
+        await dialogs.create(created);
+        return created.id;
+      }
+      // RFC 3261 §15.1.1 / §12.2.1.2: a BYE ends the dialog whatever its answer; 481/408 mean it is gone.
+      if (dialog !== undefined && (request.method === "BYE" || res.status === 481 || res.status === 408)) {
+        await dialogs.delete(dialog.id);
+      }
+    } catch (e) {
+      this.#ctx.onError(e as Error, { where: "dialog store" });
+    }
+    return dialog?.id;
+  }
+
+  async #ack2xx(
+    request: SipRequest,
+    res: SipResponse,
+    dest: Destination,
+    dialog: DialogRecord | undefined,
+  ): Promise<string | undefined> {
+    let d = dialog;
+    if (d === undefined) {
+      d = dialogFromUac(request, res, dest.protocol);
+      await this.#ctx.dialogs.create(d).catch((e: Error) => this.#ctx.onError(e, { where: "dialog store" }));
+    } else {
+      const contact = res.contact[0]?.uri.raw;
+      if (contact !== undefined) d = { ...d, remoteTarget: contact };
+    }
+    const ack = buildAck2xx(d, request.cseq.seq, this.#via(dest.protocol));
+    const ackDest = await this.#nextHop({ method: "ACK" } as SipRequestCommand, d).catch(() => dest);
+    await this.#ctx.transports
+      .send(serializeSipMessage(ack), ackDest)
+      .catch((e: Error) => this.#ctx.onError(e, { where: "ACK for 2xx" }));
+    return d.id;
+  }
+
+  #via(protocol: TransportProtocol): string {
+    return `SIP/2.0/${viaTransport(protocol)} ${localHostPort(this.#ctx, protocol)};branch=${newBranch()};rport`;
+  }
+
+  /** RFC 3261 §8.1.2 / §12.2.1.1: first Route (route set or outbound proxy), else the Request-URI. */
+  async #nextHop(cmd: SipRequestCommand, dialog: DialogRecord | undefined): Promise<Destination> {
+    const ctx = this.#ctx;
+    let target: string;
+    if (dialog !== undefined) {
+      const first = dialog.routeSet[0];
+      target = first === undefined ? dialog.remoteTarget : parseNameAddr(first).uri.raw;
+    } else target = ctx.config.outboundProxy ?? cmd.requestUri;
+    const protocols = ctx.transports.protocols;
+    const found = await resolveTarget(target, ctx.dns, protocols, dialog?.protocol);
+    const usable = found.find((d) => protocols.includes(d.protocol));
+    if (usable === undefined) throw new SipResolveError(`no usable transport for ${target}`, target);
+    return usable;
+  }
+}

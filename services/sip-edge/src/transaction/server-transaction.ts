@@ -1,0 +1,144 @@
+import { type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
+import type { Clock, SipTimers } from "../clock.js";
+import { type Destination, isReliable, type Source } from "../transport/types.js";
+
+export type ServerTransactionState = "trying" | "proceeding" | "completed" | "confirmed" | "accepted" | "terminated";
+
+export interface ServerTransactionDeps {
+  readonly clock: Clock;
+  readonly timers: SipTimers;
+  readonly send: (data: Buffer, to: Destination) => Promise<void>;
+  readonly onTerminated: (tx: ServerTransaction) => void;
+  /** Send errors have no caller to go to (RFC 3261 §17.2.4: the TU is told); routed here. */
+  readonly onSendError: (error: Error, tx: ServerTransaction) => void;
+}
+
+/**
+ * RFC 3261 §17.2 server transaction, INVITE (§17.2.1, with the RFC 6026 Accepted state) and
+ * non-INVITE (§17.2.2). Retransmitted requests are absorbed here and answered with the last response.
+ */
+export class ServerTransaction {
+  readonly isInvite: boolean;
+  state: ServerTransactionState;
+  #last: Buffer | undefined;
+  #timers = new Set<unknown>();
+  #finalSentAt: number | undefined;
+  readonly #deps: ServerTransactionDeps;
+
+  constructor(
+    readonly key: string,
+    readonly request: SipRequest,
+    readonly source: Source,
+    /** Where responses go (RFC 3261 §18.2.2, RFC 3581 §4). */
+    readonly responseTo: Destination,
+    deps: ServerTransactionDeps,
+  ) {
+    this.#deps = deps;
+    this.isInvite = request.method === "INVITE";
+    this.state = this.isInvite ? "proceeding" : "trying";
+  }
+
+  get isReliable(): boolean {
+    return isReliable(this.source.protocol);
+  }
+
+  /** True once a final response was sent; later responses from the TU are dropped. */
+  get hasFinal(): boolean {
+    return this.#finalSentAt !== undefined;
+  }
+
+  /** RFC 4320 §4.1: a non-INVITE 100 only after Timer E would have reached T2, so the UAC stops retransmitting. */
+  startLateTrying(make100: () => SipResponse): void {
+    if (this.isInvite) return;
+    this.#after(this.#deps.timers.t2, () => {
+      if (this.state === "trying") void this.respond(make100());
+    });
+  }
+
+  /** Sends a response and moves the state machine. Ignored after the final response. */
+  async respond(response: SipResponse): Promise<void> {
+    if (this.state === "terminated" || this.hasFinal) return;
+    const data = serializeSipMessage(response);
+    const status = response.status;
+    if (status < 200) {
+      this.#last = data;
+      this.state = "proceeding";
+      return this.#transmit(data);
+    }
+    this.#last = data;
+    this.#finalSentAt = this.#deps.clock.now();
+    const t = this.#deps.timers;
+    if (this.isInvite && status < 300) {
+      // RFC 6026 §7.1: Accepted; the TU retransmits 2xx (§13.3.1.4) until the ACK, for Timer L = 64*T1.
+      this.state = "accepted";
+      if (!this.isReliable) this.#retransmit(data, t.t1, () => this.state === "accepted");
+      this.#after(64 * t.t1, () => this.#terminate());
+    } else if (this.isInvite) {
+      this.state = "completed";
+      // Timer G retransmits the final response on unreliable transports; Timer H gives up waiting for ACK.
+      if (!this.isReliable) this.#retransmit(data, t.t1, () => this.state === "completed");
+      this.#after(64 * t.t1, () => this.#terminate());
+    } else {
+      this.state = "completed";
+      // Timer J: absorb request retransmissions for 64*T1 on unreliable transports, 0 on reliable.
+      this.#after(this.isReliable ? 0 : 64 * t.t1, () => this.#terminate());
+    }
+    return this.#transmit(data);
+  }
+
+  /** A retransmission of the request arrived (§17.2.1/§17.2.2): resend the last response, if any. */
+  receiveRetransmission(): void {
+    if (this.#last === undefined || this.state === "confirmed" || this.state === "terminated") return;
+    if (this.state === "accepted") return; // 2xx retransmission is driven by its own timer
+    void this.#transmit(this.#last);
+  }
+
+  /** ACK matching this transaction: non-2xx ACK (§17.2.1 Confirmed, Timer I) or 2xx ACK (ends Accepted). */
+  receiveAck(): void {
+    if (this.state === "completed" && this.isInvite) {
+      this.state = "confirmed";
+      this.#clearTimers();
+      this.#after(this.isReliable ? 0 : this.#deps.timers.t4, () => this.#terminate());
+    } else if (this.state === "accepted") {
+      this.#clearTimers();
+      this.#terminate();
+    }
+  }
+
+  /** Stops every timer and forgets the transaction (shutdown). */
+  dispose(): void {
+    this.#terminate();
+  }
+
+  #retransmit(data: Buffer, interval: number, isActive: () => boolean): void {
+    this.#after(interval, () => {
+      if (!isActive()) return;
+      void this.#transmit(data);
+      this.#retransmit(data, Math.min(interval * 2, this.#deps.timers.t2), isActive);
+    });
+  }
+
+  #after(ms: number, fn: () => void): void {
+    const handle = this.#deps.clock.setTimeout(() => {
+      this.#timers.delete(handle);
+      fn();
+    }, ms);
+    this.#timers.add(handle);
+  }
+
+  #clearTimers(): void {
+    for (const h of this.#timers) this.#deps.clock.clearTimeout(h);
+    this.#timers.clear();
+  }
+
+  #terminate(): void {
+    if (this.state === "terminated") return;
+    this.state = "terminated";
+    this.#clearTimers();
+    this.#deps.onTerminated(this);
+  }
+
+  #transmit(data: Buffer): Promise<void> {
+    return this.#deps.send(data, this.responseTo).catch((e: Error) => this.#deps.onSendError(e, this));
+  }
+}

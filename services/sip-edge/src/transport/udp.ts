@@ -1,0 +1,44 @@
+import { createSocket, type Socket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import { SipTransportError } from "../errors.js";
+import type { Destination, Endpoint, InboundHandler, Listener } from "./types.js";
+
+export interface UdpListenOptions {
+  readonly address: string;
+  readonly port: number;
+  readonly onMessage: InboundHandler;
+  /** Datagrams longer than this are dropped unread (the parser answers 513 for what it sees). */
+  readonly maxMessageBytes: number;
+}
+
+/** RFC 3261 §18: one datagram = one message. Binds one socket, used for sending too (so rport works). */
+export async function listenUdp(options: UdpListenOptions): Promise<Listener> {
+  const socket: Socket = createSocket({ type: isIPv6(options.address) ? "udp6" : "udp4" });
+  await new Promise<void>((done, fail) => {
+    socket.once("error", fail);
+    socket.bind(options.port, options.address, () => {
+      socket.off("error", fail);
+      done();
+    });
+  });
+  const bound = socket.address();
+  const local: Endpoint = { address: bound.address, port: bound.port };
+  // ICMP errors surface as socket errors on some platforms; a datagram socket stays usable.
+  socket.on("error", () => {});
+  socket.on("message", (data, rinfo) => {
+    if (data.length > options.maxMessageBytes + 4096) return;
+    options.onMessage(data, { protocol: "udp", remote: { address: rinfo.address, port: rinfo.port }, local });
+  });
+  return {
+    protocol: "udp",
+    local,
+    send(data: Buffer, to: Destination): Promise<void> {
+      return new Promise((done, fail) => {
+        socket.send(data, to.port, to.address, (err) =>
+          err ? fail(new SipTransportError(`UDP send to ${to.address}:${to.port} failed`, { cause: err })) : done(),
+        );
+      });
+    },
+    close: () => new Promise<void>((done) => socket.close(() => done())),
+  };
+}
