@@ -122,3 +122,38 @@ describe("PRECIS OpaqueString (RFC 8265 §4.2)", () => {
     expect(() => enforceOpaqueString(input)).toThrow(PrecisError);
   });
 });
+
+describe("RFC 7622 §3.5 examples", () => {
+  it.each([
+    ["juliet@example.com", "juliet@example.com"],
+    ["juliet@example.com/foo", "juliet@example.com/foo"],
+    ["juliet@example.com/foo bar", "juliet@example.com/foo bar"],
+    ["juliet@example.com/foo@bar", "juliet@example.com/foo@bar"],
+    ["foo\\20bar@example.com", "foo\\20bar@example.com"],
+    ["fussball@example.com", "fussball@example.com"],
+    ["fußball@example.com", "fußball@example.com"],
+    ["π@example.com", "π@example.com"],
+    ["Σ@example.com/foo", "σ@example.com/foo"],
+    ["σ@example.com/foo", "σ@example.com/foo"],
+    ["ς@example.com/foo", "ς@example.com/foo"],
+    ["king@example.com/♚", "king@example.com/♚"],
+    ["example.com", "example.com"],
+    ["example.com/foobar", "example.com/foobar"],
+    ["a.example.com/b@example.net", "a.example.com/b@example.net"],
+  ])("CORE-ADDR-15: %s is a valid JID (enforced: %s)", (text, enforced) => {
+    expect(formatJid(parseJid(text))).toBe(enforced);
+  });
+
+  it.each([
+    ['"juliet"@example.com'],
+    ["foo bar@example.com"],
+    ["juliet@example.com/"],
+    ["@example.com/"],
+    ["henryⅣ@example.com"],
+    ["♚@example.com"],
+    ["juliet@"],
+    ["/foobar"],
+  ])("CORE-ADDR-15: %s is not a valid JID", (text) => {
+    expect(() => parseJid(text)).toThrow(JidError);
+  });
+});
