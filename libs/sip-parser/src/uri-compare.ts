@@ -25,18 +25,26 @@ function canonLower(text: string | null | undefined): string | null | undefined 
 // RFC 3261 §19.1.4: these URI parameters must match when present in either URI.
 const STRICT_PARAMS = ["user", "ttl", "method", "maddr", "transport"];
 
-function paramsEqual(a: readonly SipParam[], b: readonly SipParam[]): boolean {
-  for (const name of STRICT_PARAMS) {
-    const pa = findParam(a, name);
-    const pb = findParam(b, name);
-    if ((pa === undefined) !== (pb === undefined)) return false;
-    if (pa !== undefined && pb !== undefined && canonLower(pa.value) !== canonLower(pb.value)) return false;
+/** Parameters by canonical (unescaped, lowercased) name; the first of repeated names wins. */
+function paramMap(params: readonly SipParam[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const p of params) {
+    const name = canonLower(p.name) as string;
+    if (!out.has(name)) out.set(name, canonLower(p.value) ?? null);
   }
-  // Any other parameter appearing in both URIs must match; one present in only one is ignored.
-  for (const pa of a) {
-    const name = canonLower(pa.name) as string;
-    const pb = b.find((p) => canonLower(p.name) === name);
-    if (pb !== undefined && canonLower(pa.value) !== canonLower(pb.value)) return false;
+  return out;
+}
+
+function paramsEqual(a: readonly SipParam[], b: readonly SipParam[]): boolean {
+  const ma = paramMap(a);
+  const mb = paramMap(b);
+  for (const name of STRICT_PARAMS) {
+    if (ma.has(name) !== mb.has(name)) return false;
+  }
+  // Any parameter appearing in both URIs must match; one present in only one is ignored
+  // (unless it is one of the STRICT_PARAMS checked above).
+  for (const [name, value] of ma) {
+    if (mb.has(name) && mb.get(name) !== value) return false;
   }
   return true;
 }

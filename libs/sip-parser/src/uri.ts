@@ -181,10 +181,11 @@ function parseTelUri(s: string, start: number, schemeEnd: number, end: number): 
     else break;
   }
   if (i === numberStart) throw syntaxError("empty telephone number", i);
+  const number = s.slice(numberStart, i);
   const params: SipParam[] = [];
   i = parseUriParams(s, i, end, params);
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in tel URI`, i);
-  return { scheme: "tel", number: s.slice(numberStart, i), params, raw: s.slice(start, end) };
+  return { scheme: "tel", number, params, raw: s.slice(start, end) };
 }
 
 /**
