@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   buildResponse,
   type MsrpRequest,
@@ -117,5 +117,22 @@ describe("TransactionTracker (RFC 4975 §7.1.1 30 s timer, §10.4)", () => {
     const outcome = new TransactionTracker({ timers, timeoutMs: 5_000 }).track(send);
     advance(5_000);
     expect(await outcome).toEqual({ kind: "timeout" });
+  });
+});
+
+describe("TransactionTracker with its default timers under vi.useFakeTimers()", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("times out on the global clock after 30 s", async () => {
+    vi.useFakeTimers();
+    const tracker = new TransactionTracker();
+    const outcome = tracker.track(send);
+    vi.advanceTimersByTime(29_999);
+    expect(tracker.pendingCount).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(await outcome).toEqual({ kind: "timeout" });
+    expect(tracker.pendingCount).toBe(0);
   });
 });
