@@ -13,6 +13,7 @@ import {
   jidToUri,
   parseAddressUri,
   parseJid,
+  sipAorKey,
   UriParseError,
   unescapeLocalpart,
   uriToJid,
@@ -138,6 +139,64 @@ describe("CORE-ADDR-30 round-trip properties", () => {
         },
       ),
     );
+  });
+});
+
+const RESERVED = new Set([..."; /?:@&=+$,"]);
+
+/**
+ * Re-encodes chosen literal characters of the user part as %hh (lower- or uppercase hex). Reserved characters
+ * are left alone unless `all` is set: RFC 3261 §19.1.4 makes only non-reserved characters equal to their escapes.
+ */
+function reencodeUser(uri: string, mask: readonly boolean[], all = false): string {
+  const at = uri.indexOf("@");
+  const user = uri.slice(4, at);
+  let out = "";
+  let i = 0;
+  for (let k = 0; k < user.length; k++) {
+    const ch = user[k] as string;
+    if (ch === "%") {
+      out += user.slice(k, k + 3);
+      k += 2;
+    } else {
+      const hex = ch.charCodeAt(0).toString(16).padStart(2, "0");
+      const encode = mask[i % mask.length] === true && (all || !RESERVED.has(ch));
+      out += encode ? `%${i % 2 === 0 ? hex : hex.toUpperCase()}` : ch;
+    }
+    i++;
+  }
+  return `sip:${out}${uri.slice(at)}`;
+}
+
+describe("CORE-ADDR-30 / CORE-CASE-02 URI equivalence (RFC 3261 §19.1.4)", () => {
+  it("CORE-ADDR-30: equivalent SIP URIs (extra %HH escapes, host case) map to the same JID", () => {
+    fc.assert(
+      fc.property(mappableSipUri, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (uri, mask) => {
+        // RFC 7247 §6.4 percent-decodes everything, so even reserved characters may be re-encoded here.
+        const variant = reencodeUser(uri, mask, true).replace(
+          /@([^;]+)/u,
+          (_, host: string) => `@${host.toUpperCase()}`,
+        );
+        expect(formatJid(uriToJid(variant))).toBe(formatJid(uriToJid(uri)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("CORE-CASE-02: the AOR key ignores host case, port, parameters and escapes of non-reserved characters", () => {
+    fc.assert(
+      fc.property(mappableSipUri, fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (uri, mask) => {
+        const bare = uri.replace(/;gr=.*$/u, "");
+        const variant = `${reencodeUser(bare, mask).replace(/@(.+)$/u, (_, h: string) => `@${h.toUpperCase()}:5060`)};lr`;
+        expect(sipAorKey(variant)).toBe(sipAorKey(bare));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("CORE-CASE-02: an escaped reserved character is not the same AOR as the literal one", () => {
+    expect(sipAorKey("sip:a%3Db@sip.test")).not.toBe(sipAorKey("sip:a=b@sip.test"));
+    expect(sipAorKey("sip:a%3db@sip.test")).toBe(sipAorKey("sip:a%3Db@sip.test"));
   });
 });
 
