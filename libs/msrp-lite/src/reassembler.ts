@@ -9,6 +9,8 @@ export interface MessageReassemblerOptions {
   readonly maxPendingMessages?: number;
   /** A partial message with no new chunk for this long is dropped by {@link MessageReassembler.expire}. Default 540 s (RFC 7701 §6.1 suggests minutes). */
   readonly chunkTimeoutMs?: number;
+  /** How many completed Message-IDs are remembered to flag duplicates (MSRP-RECV-07). Default 256. */
+  readonly duplicateWindow?: number;
   /** Clock in ms; inject a fake one in tests. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -24,7 +26,12 @@ export interface ReassembledMessage {
 }
 
 export type ReassemblyResult =
-  | { readonly status: "complete"; readonly message: ReassembledMessage }
+  /**
+   * `isDuplicate`: a message with this Message-ID was already completed recently (e.g. resent after the
+   * session was re-created). RFC 4975 §5.4 (MSRP-RECV-07): answer it as usual, but do not present it again
+   * without a warning.
+   */
+  | { readonly status: "complete"; readonly message: ReassembledMessage; readonly isDuplicate: boolean }
   | {
       readonly status: "partial";
       readonly messageId: string;
@@ -59,12 +66,15 @@ export class MessageReassembler {
   readonly #maxPending: number;
   readonly #chunkTimeoutMs: number;
   readonly #now: () => number;
+  readonly #completed = new Set<string>();
+  readonly #duplicateWindow: number;
 
   constructor(options: MessageReassemblerOptions = {}) {
     this.#maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
     this.#maxPending = options.maxPendingMessages ?? 16;
     this.#chunkTimeoutMs = options.chunkTimeoutMs ?? 540_000;
     this.#now = options.now ?? Date.now;
+    this.#duplicateWindow = options.duplicateWindow ?? 256;
   }
 
   get pendingCount(): number {
@@ -114,7 +124,7 @@ export class MessageReassembler {
     // MSRP-RECV-02: no Byte-Range or range-start 1, ending in `$`: a complete message in one request.
     if (pending === undefined && offset === 0 && request.endFlag === "$") {
       const message = complete(messageId, request.contentType, request.mimeHeaders, body, request);
-      return { status: "complete", message };
+      return { status: "complete", message, isDuplicate: this.#remember(messageId) };
     }
     if (pending === undefined) {
       if (this.#pending.size >= this.#maxPending) {
@@ -145,10 +155,8 @@ export class MessageReassembler {
     if (total !== undefined && pending.ranges.coversPrefix(total)) {
       this.#pending.delete(messageId);
       const body = pending.buffer.subarray(0, total);
-      return {
-        status: "complete",
-        message: complete(messageId, pending.contentType, pending.mimeHeaders, body, request),
-      };
+      const message = complete(messageId, pending.contentType, pending.mimeHeaders, body, request);
+      return { status: "complete", message, isDuplicate: this.#remember(messageId) };
     }
     return {
       status: "partial",
@@ -156,6 +164,18 @@ export class MessageReassembler {
       receivedBytes: pending.ranges.size,
       ...((total ?? declaredTotal) !== undefined ? { totalBytes: (total ?? declaredTotal) as number } : {}),
     };
+  }
+
+  /** Records a completed Message-ID; true when it had been completed before. */
+  #remember(messageId: string): boolean {
+    const isDuplicate = this.#completed.has(messageId);
+    this.#completed.delete(messageId);
+    this.#completed.add(messageId);
+    if (this.#completed.size > this.#duplicateWindow) {
+      const oldest = this.#completed.values().next().value;
+      if (oldest !== undefined) this.#completed.delete(oldest);
+    }
+    return isDuplicate;
   }
 
   #checkSize(messageId: string, bytes: number): void {

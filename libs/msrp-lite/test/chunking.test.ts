@@ -267,3 +267,17 @@ describe("streamed chunks interrupted on the wire (RFC 4975 §7.1.1; MSRP-CHUNK-
     expect(message.startChunk()).toBeUndefined();
   });
 });
+
+describe("duplicates (RFC 4975 §5.4, MSRP-RECV-07)", () => {
+  it("flags a message whose Message-ID was already completed, and only that one", () => {
+    const reassembler = new MessageReassembler({ duplicateWindow: 2 });
+    const [a] = chunkMessage({ ...base, body: Buffer.from("a") }) as [MsrpRequest];
+    const [b] = chunkMessage({ ...base, body: Buffer.from("b") }) as [MsrpRequest];
+    const [c] = chunkMessage({ ...base, body: Buffer.from("c") }) as [MsrpRequest];
+    expect(reassembler.accept(a)).toMatchObject({ status: "complete", isDuplicate: false });
+    expect(reassembler.accept({ ...a, transactionId: "resent01" })).toMatchObject({ isDuplicate: true });
+    reassembler.accept(b);
+    reassembler.accept(c); // the window of 2 now holds b and c
+    expect(reassembler.accept(a)).toMatchObject({ isDuplicate: false });
+  });
+});
