@@ -24,8 +24,8 @@ const START = /^MSRP ([^ ]+) ([^ ]+)(?: (.*))?$/;
 const METHOD = /^[A-Z]+$/;
 const STATUS_CODE = /^\d{3}$/;
 // hname = ALPHA *token; the value is utf8text (HTAB, printable, non-ASCII; no other controls).
-const HEADER_NAME = /^[A-Za-z][!#-'*+\-.0-9A-Z^-~]*$/;
-const MEDIA_TYPE = /^[!#-'*+\-.0-9A-Z^-~]+\/[!#-'*+\-.0-9A-Z^-~]+(\s*;.*)?$/;
+export const HEADER_NAME = /^[A-Za-z][!#-'*+\-.0-9A-Z^-~]*$/;
+export const MEDIA_TYPE = /^[!#-'*+\-.0-9A-Z^-~]+\/[!#-'*+\-.0-9A-Z^-~]+(\s*;.*)?$/;
 const STATUS_VALUE = /^(\d{3}) (\d{3})(?: (.*))?$/;
 
 /** utf8text (RFC 4975 §9) allows HTAB and no other control character. */
@@ -184,7 +184,7 @@ export function parseHead(
       ...(start.comment !== undefined ? { comment: start.comment } : {}),
       toPath,
       fromPath,
-      extensionHeaders: [...extensionHeaders, ...mimeHeaders],
+      extensionHeaders,
     };
   }
   return buildRequestHead(b, start, { toPath, fromPath, known, extensionHeaders, mimeHeaders, hasBody });

@@ -1,6 +1,7 @@
-import { formatByteRange } from "./byte-range.js";
+import { formatByteRange, parseByteRange } from "./byte-range.js";
 import { endLinePrefix, findEndLine, formatEndLine } from "./end-line.js";
 import { MsrpSerializeError } from "./errors.js";
+import { HEADER_NAME, MEDIA_TYPE } from "./head.js";
 import { isIdent } from "./ident.js";
 import type { MsrpHeader, MsrpMessage, MsrpRequest, MsrpResponse } from "./types.js";
 import { formatMsrpUri } from "./uri.js";
@@ -14,8 +15,29 @@ function header(name: string, value: string): string {
   return `${name}: ${value}\r\n`;
 }
 
-function headers(list: readonly MsrpHeader[]): string {
-  return list.map((h) => header(h.name, h.value)).join("");
+// Headers with their own fields must not be smuggled in as extension or MIME headers.
+const RESERVED = new Set([
+  "to-path",
+  "from-path",
+  "message-id",
+  "byte-range",
+  "success-report",
+  "failure-report",
+  "status",
+  "use-nickname",
+  "content-type",
+]);
+
+function headers(list: readonly MsrpHeader[], kind: "extension" | "mime"): string {
+  return list
+    .map((h) => {
+      const lower = h.name.toLowerCase();
+      if (!HEADER_NAME.test(h.name) || RESERVED.has(lower) || (kind === "mime") !== lower.startsWith("content-")) {
+        throw new MsrpSerializeError(`${JSON.stringify(h.name)} cannot be written as a ${kind} header`);
+      }
+      return header(h.name, h.value);
+    })
+    .join("");
 }
 
 function startAndPaths(m: MsrpMessage, what: string): string {
@@ -40,22 +62,38 @@ export function serializeMsrpHead(r: MsrpRequest): string {
     if (!isIdent(r.messageId)) throw new MsrpSerializeError(`bad Message-ID ${JSON.stringify(r.messageId)}`);
     text += header("Message-ID", r.messageId);
   }
-  if (r.byteRange !== undefined) text += header("Byte-Range", formatByteRange(r.byteRange));
+  if (r.byteRange !== undefined) {
+    const range = formatByteRange(r.byteRange);
+    if (typeof parseByteRange(range) === "string") throw new MsrpSerializeError(`bad Byte-Range ${range}`);
+    text += header("Byte-Range", range);
+  }
   if (r.successReport !== undefined) text += header("Success-Report", r.successReport);
   if (r.failureReport !== undefined) text += header("Failure-Report", r.failureReport);
   if (r.status !== undefined) {
+    if (
+      !/^\d{3}$/.test(r.status.namespace) ||
+      !Number.isInteger(r.status.code) ||
+      r.status.code < 0 ||
+      r.status.code > 999
+    ) {
+      throw new MsrpSerializeError("Status needs a 3-digit namespace and code");
+    }
     const comment = r.status.comment !== undefined ? ` ${r.status.comment}` : "";
     text += header("Status", `${r.status.namespace} ${String(r.status.code).padStart(3, "0")}${comment}`);
   }
   if (r.useNickname !== undefined) text += header("Use-Nickname", formatUseNickname(r.useNickname));
-  text += headers(r.extensionHeaders);
+  text += headers(r.extensionHeaders, "extension");
   const hasBody = r.body !== undefined;
   if (hasBody !== (r.contentType !== undefined)) {
     throw new MsrpSerializeError("Content-Type is required exactly when there is a body (MSRP-FMT-03/04)");
   }
   if (!hasBody && r.mimeHeaders.length > 0) throw new MsrpSerializeError("MIME headers need a body (MSRP-FMT-04)");
-  text += headers(r.mimeHeaders);
-  if (r.contentType !== undefined) text += `${header("Content-Type", r.contentType)}\r\n`;
+  text += headers(r.mimeHeaders, "mime");
+  if (r.contentType !== undefined) {
+    if (!MEDIA_TYPE.test(r.contentType))
+      throw new MsrpSerializeError(`bad Content-Type ${JSON.stringify(r.contentType)}`);
+    text += `${header("Content-Type", r.contentType)}\r\n`;
+  }
   return text;
 }
 
@@ -81,7 +119,8 @@ function serializeResponse(r: MsrpResponse): Uint8Array {
   if (r.comment !== undefined && LINE_BREAK.test(r.comment)) throw new MsrpSerializeError("line break in comment");
   const code = String(r.statusCode).padStart(3, "0");
   const status = r.comment !== undefined ? `${code} ${r.comment}` : code;
-  const text = startAndPaths(r, status) + headers(r.extensionHeaders) + formatEndLine(r.transactionId, "$");
+  const text =
+    startAndPaths(r, status) + headers(r.extensionHeaders, "extension") + formatEndLine(r.transactionId, "$");
   return Buffer.from(text, "utf8");
 }
 

@@ -84,6 +84,14 @@ describe("serializeMsrpMessage header layout (MSRP-FMT-02, MSRP-FMT-03, MSRP-FMT
     ["a line break in a header", { extensionHeaders: [{ name: "X-A", value: "a\r\nb" }] }],
     ["a short transaction id", { transactionId: "abc" }],
     ["a lower-case method", { method: "send" }],
+    ["a known header smuggled in as an extension", { extensionHeaders: [{ name: "Message-ID", value: "zzzz1" }] }],
+    [
+      "a non-MIME header among the MIME headers",
+      { body: new Uint8Array(1), contentType: "text/plain", mimeHeaders: [{ name: "X-A", value: "1" }] },
+    ],
+    ["a bad Content-Type", { body: new Uint8Array(1), contentType: "text" }],
+    ["an impossible Byte-Range", { byteRange: { start: 0, end: 5, total: 5 } }],
+    ["a Status with a 2-digit namespace", { method: "REPORT", status: { namespace: "00", code: 200 } }],
   ])("refuses %s", (_why, patch) => {
     expect(() => serializeMsrpMessage({ ...base, ...patch } as MsrpRequest)).toThrowError(MsrpSerializeError);
   });
