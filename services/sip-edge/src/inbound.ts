@@ -183,7 +183,7 @@ export class InboundHandler implements TransactionUser {
     const { request } = tx;
     const dialogs = this.#ctx.dialogs;
     if (tagOf(request.to) === undefined && (request.method === "INVITE" || request.method === "SUBSCRIBE")) {
-      await dialogs.create(dialogFromUas(request, this.#pendingTag(tx), tx.source.protocol));
+      await dialogs.create(dialogFromUas(request, this.#pendingTag(tx), tx.source.protocol, tx.source.remote));
     }
     if (request.method === "INVITE") this.#ctx.transactions.trackAccepted(tx);
     if (dialogId === undefined) return;

@@ -177,6 +177,10 @@ export class OutboundHandler {
     const ctx = this.#ctx;
     let target: string;
     if (dialog !== undefined) {
+      const flow = dialog.flow;
+      if (flow !== undefined && ctx.transports.listener(dialog.protocol)?.hasConnection?.(flow.address, flow.port)) {
+        return { protocol: dialog.protocol, address: flow.address, port: flow.port };
+      }
       const first = dialog.routeSet[0];
       target = first === undefined ? dialog.remoteTarget : parseNameAddr(first).uri.raw;
     } else target = ctx.config.outboundProxy ?? cmd.requestUri;

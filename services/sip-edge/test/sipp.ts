@@ -21,6 +21,8 @@ export interface SippOptions {
   readonly calls?: number;
   readonly service?: string;
   readonly extraArgs?: readonly string[];
+  /** TCP with one socket per call (`-t tn`), which sipp needs for `setdest`. */
+  readonly isMultiSocket?: boolean;
 }
 
 /** Runs a UAC or UAS scenario against 127.0.0.1 and resolves when sipp exits. */
@@ -29,7 +31,8 @@ export function runSipp(options: SippOptions): Promise<SippRun> {
     "-sf",
     resolve(SIPP_DIR, options.scenario),
     "-t",
-    options.transport === "udp" ? "u1" : "t1",
+    options.transport === "udp" ? "u1" : options.isMultiSocket ? "tn" : "t1",
+    ...(options.isMultiSocket ? ["-max_socket", "100"] : []),
     "-i",
     "127.0.0.1",
     "-m",

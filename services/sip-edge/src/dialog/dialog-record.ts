@@ -22,6 +22,11 @@ export interface DialogRecord {
   readonly isSecure: boolean;
   /** Transport the dialog was made on; the default for requests to the remote target. */
   readonly protocol: TransportProtocol;
+  /**
+   * Stream transports: the peer's source address of the connection the dialog was made on. Requests go
+   * back over that connection while it is open (RFC 5923 reuse; the only way to reach WebSocket clients).
+   */
+  readonly flow?: { readonly address: string; readonly port: number };
   readonly createdAt: string;
 }
 
@@ -50,7 +55,12 @@ function firstContact(msg: SipRequest | SipResponse): string | undefined {
  * RFC 3261 §12.1.1: the UAS side of a dialog made by answering `request` with a 2xx (or a NOTIFY's
  * 2xx for RFC 6665 subscriptions): route set = Record-Route as received, remote target = Contact.
  */
-export function dialogFromUas(request: SipRequest, localTag: string, protocol: TransportProtocol): DialogRecord {
+export function dialogFromUas(
+  request: SipRequest,
+  localTag: string,
+  protocol: TransportProtocol,
+  flow?: { readonly address: string; readonly port: number },
+): DialogRecord {
   const remoteTag = tagOf(request.from) ?? "";
   return {
     v: 1,
@@ -67,6 +77,7 @@ export function dialogFromUas(request: SipRequest, localTag: string, protocol: T
     routeSet: request.recordRoute.map((r) => formatNameAddr(r)),
     isSecure: request.requestUri.scheme === "sips" && protocol === "tls",
     protocol,
+    ...(protocol === "udp" || flow === undefined ? {} : { flow }),
     createdAt: new Date().toISOString(),
   };
 }

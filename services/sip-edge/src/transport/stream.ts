@@ -121,6 +121,7 @@ export async function listenStream(options: StreamListenOptions): Promise<Listen
   return {
     protocol: options.protocol,
     local,
+    hasConnection: (address, port) => pool.byRemote(address, port) !== undefined,
     async send(data: Buffer, to: Destination): Promise<void> {
       let conn = pool.byId(to.connectionId) ?? pool.byRemote(to.address, to.port);
       if (conn === undefined) {

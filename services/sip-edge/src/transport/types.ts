@@ -43,6 +43,8 @@ export interface Listener {
   readonly local: Endpoint;
   /** Sends bytes; rejects with TransportError when the peer cannot be reached. */
   send(data: Buffer, to: Destination): Promise<void>;
+  /** Stream transports: whether a connection to this remote address is open now. */
+  hasConnection?(address: string, port: number): boolean;
   close(): Promise<void>;
 }
 

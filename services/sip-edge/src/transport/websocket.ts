@@ -64,6 +64,7 @@ export async function listenWebSocket(options: WsListenOptions): Promise<Listene
   return {
     protocol: options.protocol,
     local,
+    hasConnection: (address, port) => byRemote.has(`${address}|${port}`),
     send(data: Buffer, to: Destination): Promise<void> {
       const id = to.connectionId ?? byRemote.get(`${to.address}|${to.port}`);
       const ws = id === undefined ? undefined : byId.get(id);
