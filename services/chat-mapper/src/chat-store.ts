@@ -1,0 +1,105 @@
+import { type Bus, KvConflictError, type KvStore } from "@stox/bus";
+import { toKvKey } from "@stox/events";
+import type { Disposition } from "./imdn.js";
+
+/** IM-STATE-03: an S2X stanza the gateway sent (or is sending), for late errors and redelivery. */
+export interface S2XRecord {
+  readonly state: "pending" | "sent";
+  readonly sipSenderUri: string;
+  readonly sipTargetUri: string;
+  readonly senderJid: string;
+  readonly targetJid: string;
+  readonly imdn?: { readonly messageId: string; readonly dateTime: string; readonly dispositions: Disposition[] };
+}
+
+/** RFC 5438 correlation of an X2S message: the IMDN Message-ID it carried -> the XMPP message it came from. */
+export interface X2SImdnRecord {
+  readonly senderJid: string;
+  readonly targetJid: string;
+  readonly stanzaId: string;
+  readonly dispositions: Disposition[];
+}
+
+/** IM-STATE-04: a Call-ID the X2S uses for a thread, with the last CSeq it sent. */
+export interface ThreadRecord {
+  readonly thread: string;
+  readonly cseq: number;
+}
+
+/** The shared state of every chat-mapper instance (CORE-ARCH-07), in JetStream KV. */
+export interface ChatStore {
+  /** Creates the S2X record; returns the existing one when another delivery of the same transaction got there first. */
+  claimS2X(stanzaId: string, record: S2XRecord): Promise<S2XRecord | undefined>;
+  markS2XSent(stanzaId: string, record: S2XRecord): Promise<void>;
+  getS2X(stanzaId: string): Promise<S2XRecord | undefined>;
+  putX2SImdn(imdnMessageId: string, record: X2SImdnRecord): Promise<void>;
+  getX2SImdn(imdnMessageId: string): Promise<X2SImdnRecord | undefined>;
+  /** The thread a derived Call-ID stands for (IM-S2X-05). */
+  threadOf(callId: string): Promise<string | undefined>;
+  /** IM-X2S-06: the next CSeq for a Call-ID (1 for a new one), remembering the thread; CAS across instances. */
+  nextCseq(callId: string, thread: string): Promise<number>;
+}
+
+export interface ChatStoreOptions {
+  readonly s2xTtlSeconds: number;
+  readonly threadTtlSeconds: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
+const decode = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
+
+async function getJson<T>(kv: KvStore, key: string): Promise<T | undefined> {
+  const entry = await kv.get(key);
+  return entry === null ? undefined : decode<T>(entry.value);
+}
+
+/** Opens the buckets `chat-s2x` (stanza ids), `chat-imdn` (IMDN ids) and `chat-threads` (Call-IDs). */
+export async function openChatStore(bus: Bus, options: ChatStoreOptions): Promise<ChatStore> {
+  const [s2x, imdn, threads] = await Promise.all([
+    bus.kv("chat-s2x", { ttlSeconds: options.s2xTtlSeconds }),
+    bus.kv("chat-imdn", { ttlSeconds: options.threadTtlSeconds }),
+    bus.kv("chat-threads", { ttlSeconds: options.threadTtlSeconds }),
+  ]);
+  return {
+    async claimS2X(stanzaId, record) {
+      try {
+        await s2x.create(toKvKey(stanzaId), encode(record));
+        return undefined;
+      } catch (err) {
+        if (!(err instanceof KvConflictError)) throw err;
+        return getJson<S2XRecord>(s2x, toKvKey(stanzaId));
+      }
+    },
+    async markS2XSent(stanzaId, record) {
+      await s2x.put(toKvKey(stanzaId), encode({ ...record, state: "sent" }));
+    },
+    getS2X: (stanzaId) => getJson<S2XRecord>(s2x, toKvKey(stanzaId)),
+    async putX2SImdn(imdnMessageId, record) {
+      await imdn.put(toKvKey(imdnMessageId), encode(record));
+    },
+    getX2SImdn: (imdnMessageId) => getJson<X2SImdnRecord>(imdn, toKvKey(imdnMessageId)),
+    async threadOf(callId) {
+      return (await getJson<ThreadRecord>(threads, toKvKey(callId)))?.thread;
+    },
+    async nextCseq(callId, thread) {
+      const key = toKvKey(callId);
+      for (let attempt = 0; attempt < 16; attempt++) {
+        const entry = await threads.get(key);
+        try {
+          if (entry === null) {
+            await threads.create(key, encode({ thread, cseq: 1 }));
+            return 1;
+          }
+          const cseq = decode<ThreadRecord>(entry.value).cseq + 1;
+          await threads.update(key, encode({ thread, cseq }), entry.revision);
+          return cseq;
+        } catch (err) {
+          if (!(err instanceof KvConflictError)) throw err; // another instance took this CSeq: read again
+        }
+      }
+      throw new KvConflictError("chat-threads", key);
+    },
+  };
+}
