@@ -94,7 +94,8 @@ export class OutgoingMessage {
    * cut at any byte; the flag is `$` only when the message's last byte went out. Undefined when finished.
    */
   startChunk(maxBytes = Number.POSITIVE_INFINITY): StreamingChunk | undefined {
-    if (this.#state !== "sending" || this.#isStreaming) return undefined;
+    if (this.#isStreaming) throw new RangeError("finish the streamed chunk first");
+    if (this.#state !== "sending") return undefined;
     const { body } = this.#options;
     const start = this.#sentBytes;
     const slice = body.subarray(start, start + Math.min(maxBytes, body.length - start));
