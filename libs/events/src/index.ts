@@ -1,4 +1,5 @@
-export { type EventCodec, EventDecodeError, defineCodec, newEventId, nowIso } from "./codec.js";
+export { type CatalogueEntry, catalogue } from "./catalogue.js";
+export { defineCodec, type EventCodec, EventDecodeError, newEventId, nowIso } from "./codec.js";
 export {
   type Address,
   addressSchema,
@@ -9,6 +10,47 @@ export {
   gatewayErrorSchema,
 } from "./common.js";
 export { fromKvKey, toKvKey } from "./kv-key.js";
+export {
+  MSRP_SESSION_OPEN,
+  type MsrpBodyFetch,
+  type MsrpCommandResult,
+  type MsrpInboundReply,
+  type MsrpInKind,
+  type MsrpMessageReceived,
+  type MsrpNicknameCommand,
+  type MsrpNicknameReceived,
+  type MsrpOutAction,
+  type MsrpRemoteDescription,
+  type MsrpReportCommand,
+  type MsrpReportReceived,
+  type MsrpSendCommand,
+  type MsrpSessionClose,
+  type MsrpSessionClosed,
+  type MsrpSessionOpen,
+  type MsrpSessionOpened,
+  type MsrpSessionUpdate,
+  msrpBodyFetchCodec,
+  msrpCloseReasons,
+  msrpCommandResultCodec,
+  msrpInboundReplyCodec,
+  msrpInKinds,
+  msrpInSubject,
+  msrpMessageReceivedCodec,
+  msrpNicknameCommandCodec,
+  msrpNicknameReceivedCodec,
+  msrpOutActions,
+  msrpOutSubject,
+  msrpRemoteDescriptionSchema,
+  msrpReportCommandCodec,
+  msrpReportReceivedCodec,
+  msrpSendCommandCodec,
+  msrpSessionCloseCodec,
+  msrpSessionClosedCodec,
+  msrpSessionOpenCodec,
+  msrpSessionOpenedCodec,
+  msrpSessionUpdateCodec,
+  msrpSetupValues,
+} from "./msrp.js";
 export {
   SIP_IN_ALL,
   SIP_OUT_REQUEST,
@@ -45,4 +87,3 @@ export {
   xmppStanzaReceivedCodec,
   xmppStanzaReplyCodec,
 } from "./xmpp.js";
-export { type CatalogueEntry, catalogue } from "./catalogue.js";
