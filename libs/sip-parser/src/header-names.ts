@@ -73,3 +73,63 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
   "path",
   "service-route",
 ]);
+
+function is(s: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    // Token characters only reach here, so OR-ing 0x20 lowercases letters and leaves the rest alone.
+    if ((s.charCodeAt(at + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * `headerKey` for the name at `s[at, at+len)` without slicing or hashing when it is one of the
+ * common headers (the per-message hot path); falls back to `headerKey`.
+ */
+export function headerKeyAt(s: string, at: number, len: number): string {
+  const c = s.charCodeAt(at) | 0x20;
+  if (len === 1) {
+    const compact = COMPACT[String.fromCharCode(c)];
+    if (compact !== undefined) return compact;
+  } else {
+    const key = commonKey(s, at, len, c);
+    if (key !== undefined) return key;
+  }
+  return headerKey(s.slice(at, at + len));
+}
+
+function commonKey(s: string, at: number, len: number, c: number): string | undefined {
+  switch (c) {
+    case 0x76: // v
+      return len === 3 && is(s, at, "via") ? "via" : undefined;
+    case 0x74: // t
+      return len === 2 && is(s, at, "to") ? "to" : undefined;
+    case 0x66: // f
+      return len === 4 && is(s, at, "from") ? "from" : undefined;
+    case 0x63: // c
+      if (len === 4) return is(s, at, "cseq") ? "cseq" : undefined;
+      if (len === 7) return is(s, at, "call-id") ? "call-id" : is(s, at, "contact") ? "contact" : undefined;
+      if (len === 12) return is(s, at, "content-type") ? "content-type" : undefined;
+      if (len === 14) return is(s, at, "content-length") ? "content-length" : undefined;
+      return undefined;
+    case 0x6d: // m
+      return len === 12 && is(s, at, "max-forwards") ? "max-forwards" : undefined;
+    case 0x72: // r
+      if (len === 5) return is(s, at, "route") ? "route" : undefined;
+      if (len === 12) return is(s, at, "record-route") ? "record-route" : undefined;
+      return len === 7 && is(s, at, "require") ? "require" : undefined;
+    case 0x65: // e
+      if (len === 7) return is(s, at, "expires") ? "expires" : undefined;
+      return len === 5 && is(s, at, "event") ? "event" : undefined;
+    case 0x61: // a
+      if (len === 5) return is(s, at, "allow") ? "allow" : undefined;
+      return len === 6 && is(s, at, "accept") ? "accept" : undefined;
+    case 0x73: // s
+      if (len === 9) return is(s, at, "supported") ? "supported" : undefined;
+      return len === 7 && is(s, at, "subject") ? "subject" : undefined;
+    case 0x75: // u
+      return len === 10 && is(s, at, "user-agent") ? "user-agent" : undefined;
+    default:
+      return undefined;
+  }
+}

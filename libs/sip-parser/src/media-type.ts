@@ -1,7 +1,7 @@
 import { scan, skipWsp, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import type { SipParam } from "./params.js";
-import { paramValue, parseGenericParams } from "./params.js";
+import { paramValue, readGenericParams } from "./params.js";
 
 /** Content-Type (RFC 3261 §20.15): type and subtype lowercased, parameters as written. */
 export interface MediaType {
@@ -19,8 +19,8 @@ export function parseMediaType(value: string): MediaType {
   j = skipWsp(value, j + 1, end);
   const st = scan(value, j, end, TOKEN);
   if (st === j) throw syntaxError("bad media subtype", j);
-  const p = parseGenericParams(value, st, end, false);
-  return { type: value.slice(i, t).toLowerCase(), subtype: value.slice(j, st).toLowerCase(), params: p.params };
+  const params = readGenericParams(value, st, end, false);
+  return { type: value.slice(i, t).toLowerCase(), subtype: value.slice(j, st).toLowerCase(), params };
 }
 
 /** The boundary parameter of a multipart Content-Type, unquoted. */

@@ -1,7 +1,7 @@
 import { has, skipWsp, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import type { SipParam } from "./params.js";
-import { formatParams, parseGenericParams } from "./params.js";
+import { formatParams, paramCursor, readGenericParams } from "./params.js";
 import { quote, scanQuotedString, unquote } from "./quoted-string.js";
 import type { Uri } from "./uri.js";
 import { isSipUri, parseUri } from "./uri.js";
@@ -75,8 +75,8 @@ export function parseNameAddrAt(s: string, i: number, end: number, inList: boole
     }
     i = uriEnd;
   }
-  const p = parseGenericParams(s, i, end, inList);
-  return { value: { displayName, uri, params: p.params, isBracketed }, next: p.next };
+  const params = readGenericParams(s, i, end, inList);
+  return { value: { displayName, uri, params, isBracketed }, next: paramCursor.pos };
 }
 
 /** Parses a header value holding exactly one address (From, To, Reply-To, Refer-To...). */

@@ -28,12 +28,18 @@ export interface ParamsResult {
   readonly next: number;
 }
 
+/** Where the last `readGenericParams` call stopped (a shared cursor avoids a result object per call). */
+export const paramCursor = { pos: 0 };
+
+const NO_PARAMS: readonly SipParam[] = Object.freeze([]);
+
 /**
  * Parses `*( SEMI generic-param )` from `i` (RFC 3261 §25.1: generic-param = token [EQUAL gen-value],
- * gen-value = token / host / quoted-string). Stops at the end or, when `inList`, at a comma.
+ * gen-value = token / host / quoted-string). Stops at the end or, when `inList`, at a comma, and
+ * leaves the stop position in `paramCursor.pos`.
  */
-export function parseGenericParams(s: string, i: number, end: number, inList: boolean): ParamsResult {
-  const params: SipParam[] = [];
+export function readGenericParams(s: string, i: number, end: number, inList: boolean): readonly SipParam[] {
+  let params: SipParam[] | undefined;
   for (;;) {
     i = skipWsp(s, i, end);
     if (i >= end) break;
@@ -59,9 +65,17 @@ export function parseGenericParams(s: string, i: number, end: number, inList: bo
         i = v;
       }
     }
+    if (params === undefined) params = [];
     params.push({ name, value });
   }
-  return { params, next: i };
+  paramCursor.pos = i;
+  return params ?? NO_PARAMS;
+}
+
+/** `readGenericParams` returning the stop position with the parameters. */
+export function parseGenericParams(s: string, i: number, end: number, inList: boolean): ParamsResult {
+  const params = readGenericParams(s, i, end, inList);
+  return { params: [...params], next: paramCursor.pos };
 }
 
 /** Serializes parameters as `;name=value` pairs. */

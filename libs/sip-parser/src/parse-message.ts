@@ -1,8 +1,8 @@
-import { has, TOKEN } from "./chars.js";
+import { CHAR, TOKEN } from "./chars.js";
 import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
-import { headerKey } from "./header-names.js";
+import { headerKeyAt } from "./header-names.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
 import { parseUint } from "./scalars.js";
@@ -41,7 +41,7 @@ function checkLineEnds(head: string): void {
   k = head.indexOf("\r");
   while (k >= 0) {
     if (head.charCodeAt(k + 1) !== 10) throw syntaxError("bare CR in header section", k);
-    k = head.indexOf("\r", k + 1);
+    k = head.indexOf("\r", k + 2);
   }
 }
 
@@ -63,17 +63,21 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, names
       continue;
     }
     let j = pos;
-    while (j < e && has(head.charCodeAt(j), TOKEN)) j++;
+    let code = c;
+    while (code < 128 && (CHAR[code] as number) & TOKEN) code = head.charCodeAt(++j);
     const nameEnd = j;
-    while (j < e && (head.charCodeAt(j) === 32 || head.charCodeAt(j) === 9)) j++;
-    if (nameEnd === pos || j >= e || head.charCodeAt(j) !== 58) throw syntaxError("malformed header line", pos);
+    while (code === 32 || code === 9) code = head.charCodeAt(++j);
+    if (nameEnd === pos || j >= e || code !== 58) throw syntaxError("malformed header line", pos);
     let vs = j + 1;
-    while (vs < e && (head.charCodeAt(vs) === 32 || head.charCodeAt(vs) === 9)) vs++;
+    code = head.charCodeAt(vs);
+    while (code === 32 || code === 9) code = head.charCodeAt(++vs);
     let ve = e;
-    while (ve > vs && (head.charCodeAt(ve - 1) === 32 || head.charCodeAt(ve - 1) === 9)) ve--;
-    const name = head.slice(pos, nameEnd);
-    names.push(name);
-    keys.push(headerKey(name));
+    if (ve > vs) {
+      code = head.charCodeAt(ve - 1);
+      while (code === 32 || code === 9) code = head.charCodeAt(--ve - 1);
+    } else ve = vs;
+    names.push(head.slice(pos, nameEnd));
+    keys.push(headerKeyAt(head, pos, nameEnd - pos));
     values.push(head.slice(vs, ve));
     pos = e + 2;
   }

@@ -1,7 +1,7 @@
 import { DIGIT, has, scan, skipWsp, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import type { SipParam } from "./params.js";
-import { findParam, parseGenericParams } from "./params.js";
+import { paramCursor, readGenericParams } from "./params.js";
 
 /** One Via header field value (RFC 3261 §20.42, RFC 3581 for rport). */
 export interface Via {
@@ -68,21 +68,32 @@ function parseSentBy(s: string, i: number, end: number): { host: string; port: n
   return { host, port, next: j };
 }
 
-function checkParams(params: readonly SipParam[], at: number): number | null | undefined {
-  const rp = findParam(params, "rport");
-  let rport: number | null | undefined;
-  if (rp !== undefined) {
-    if (rp.value === null) rport = null;
-    else if (/^\d{1,5}$/.test(rp.value) && Number(rp.value) <= 65535) rport = Number(rp.value);
-    else throw syntaxError("bad Via rport", at);
+interface ViaParams {
+  branch: string | undefined;
+  received: string | undefined;
+  rport: number | null | undefined;
+}
+
+/** Picks out and checks branch, received, rport and ttl in one pass (RFC 3261 §20.42, RFC 3581). */
+function inspectParams(params: readonly SipParam[], at: number, out: ViaParams): void {
+  for (const p of params) {
+    const len = p.name.length;
+    if (len !== 6 && len !== 8 && len !== 5 && len !== 3) continue;
+    const name = p.name.toLowerCase();
+    const v = p.value;
+    if (name === "branch") {
+      if (v === null || v.charCodeAt(0) === 34) throw syntaxError("bad Via branch", at);
+      out.branch ??= v;
+    } else if (name === "received") {
+      if (v !== null) out.received ??= v;
+    } else if (name === "rport") {
+      if (v === null) out.rport = null;
+      else if (/^\d{1,5}$/.test(v) && Number(v) <= 65535) out.rport = Number(v);
+      else throw syntaxError("bad Via rport", at);
+    } else if (name === "ttl" && !(v !== null && /^\d{1,3}$/.test(v) && Number(v) <= 255)) {
+      throw syntaxError("bad Via ttl", at);
+    }
   }
-  const ttl = findParam(params, "ttl");
-  if (ttl !== undefined && !(ttl.value !== null && /^\d{1,3}$/.test(ttl.value) && Number(ttl.value) <= 255)) {
-    throw syntaxError("bad Via ttl", at);
-  }
-  const br = findParam(params, "branch");
-  if (br !== undefined && (br.value === null || br.value.charCodeAt(0) === 34)) throw syntaxError("bad Via branch", at);
-  return rport;
 }
 
 /** Parses every Via value in one header field (comma-separated) and appends them to `out`. */
@@ -92,32 +103,37 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
   for (;;) {
     i = skipWsp(s, i, end);
     const start = i;
-    let e = token(s, i, end, "protocol name");
-    const name = s.slice(i, e);
-    i = expectSlash(s, e, end);
-    e = token(s, i, end, "protocol version");
-    const version = s.slice(i, e);
-    i = expectSlash(s, e, end);
-    e = token(s, i, end, "transport");
+    let protocol: string;
+    if (s.startsWith("SIP/2.0/", i)) {
+      protocol = "SIP/2.0";
+      i += 8;
+    } else {
+      let e = token(s, i, end, "protocol name");
+      const name = s.slice(i, e);
+      i = expectSlash(s, e, end);
+      e = token(s, i, end, "protocol version");
+      protocol = `${name}/${s.slice(i, e)}`;
+      i = expectSlash(s, e, end);
+    }
+    const e = token(s, i, end, "transport");
     const transport = s.slice(i, e);
     i = skipWsp(s, e, end);
     if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
     const sentBy = parseSentBy(s, i, end);
-    const p = parseGenericParams(s, sentBy.next, end, true);
-    const rport = checkParams(p.params, start);
-    const branch = findParam(p.params, "branch")?.value ?? undefined;
-    const received = findParam(p.params, "received")?.value ?? undefined;
+    const params = readGenericParams(s, sentBy.next, end, true);
+    const found: ViaParams = { branch: undefined, received: undefined, rport: undefined };
+    inspectParams(params, start, found);
     out.push({
-      protocol: `${name}/${version}`,
+      protocol,
       transport,
       host: sentBy.host,
       port: sentBy.port,
-      params: p.params,
-      branch,
-      received,
-      rport,
+      params,
+      branch: found.branch,
+      received: found.received,
+      rport: found.rport,
     });
-    i = skipWsp(s, p.next, end);
+    i = skipWsp(s, paramCursor.pos, end);
     if (i >= end) return out;
     i++; // the comma
   }
