@@ -1,0 +1,82 @@
+import type { Bus } from "@stox/bus";
+import {
+  newEventId,
+  nowIso,
+  SIP_OUT_REQUEST,
+  type SipRequestCommand,
+  type SipRequestReceived,
+  type SipResponseCommand,
+  type SipResponseReceived,
+  sipInSubject,
+  sipRequestCommandCodec,
+  sipRequestReceived,
+  sipResponseCommandCodec,
+  sipResponseReceivedCodec,
+  type XmlElement,
+  type XmppSendResult,
+  type XmppStanzaReply,
+  xmppInSubject,
+  xmppOutSubject,
+  xmppSendResultCodec,
+  xmppStanzaCommandCodec,
+  xmppStanzaReceivedCodec,
+  xmppStanzaReplyCodec,
+} from "@stox/events";
+
+type Reply<T> = Omit<T, "v" | "id" | "at">;
+
+/**
+ * A stand-in for the xmpp-edge: takes xmpp.out.message in queue "xmpp-edge", records each stanza and answers
+ * with `answer(stanza)` (default: written to the stream).
+ */
+export function fakeXmppEdge(bus: Bus, answer: (stanza: XmlElement) => Reply<XmppSendResult> = () => ({ ok: true })) {
+  const stanzas: XmlElement[] = [];
+  const sub = bus.subscribe(
+    xmppOutSubject("message"),
+    (msg) => {
+      const { stanza } = xmppStanzaCommandCodec.decode(msg.data);
+      stanzas.push(stanza);
+      const reply = { v: 1, id: newEventId(), at: nowIso(), ...answer(stanza) } as XmppSendResult;
+      bus.respond(msg, xmppSendResultCodec.encode(reply));
+    },
+    { queue: "xmpp-edge" },
+  );
+  return { stanzas, stop: () => sub.unsubscribe() };
+}
+
+/** A stand-in for the sip-edge: takes sip.out.request, records it and answers with `answer(command)`. */
+export function fakeSipEdge(
+  bus: Bus,
+  answer: (cmd: SipRequestCommand) => Reply<SipResponseReceived> | Promise<Reply<SipResponseReceived>> = () => ({
+    ok: true,
+    status: 200,
+    reason: "OK",
+    headers: [],
+  }),
+) {
+  const requests: SipRequestCommand[] = [];
+  const sub = bus.subscribe(
+    SIP_OUT_REQUEST,
+    async (msg) => {
+      const cmd = sipRequestCommandCodec.decode(msg.data);
+      requests.push(cmd);
+      const reply = { v: 1, id: newEventId(), at: nowIso(), ...(await answer(cmd)) } as SipResponseReceived;
+      bus.respond(msg, sipResponseReceivedCodec.encode(reply));
+    },
+    { queue: "sip-edge" },
+  );
+  return { requests, stop: () => sub.unsubscribe() };
+}
+
+/** What the sip-edge does with a MESSAGE it received: asks the mapper for the final response. */
+export async function sipIn(bus: Bus, request: SipRequestReceived, timeoutMs = 5000): Promise<SipResponseCommand> {
+  const msg = await bus.request(sipInSubject("message"), sipRequestReceived("message").encode(request), { timeoutMs });
+  return sipResponseCommandCodec.decode(msg.data);
+}
+
+/** What the xmpp-edge does with a message for a SIP address: asks the mapper for the outcome. */
+export async function xmppIn(bus: Bus, stanza: XmlElement, timeoutMs = 5000): Promise<XmppStanzaReply> {
+  const event = { v: 1 as const, id: newEventId(), at: nowIso(), stanza, stream: { mode: "component" as const } };
+  const msg = await bus.request(xmppInSubject("message"), xmppStanzaReceivedCodec.encode(event), { timeoutMs });
+  return xmppStanzaReplyCodec.decode(msg.data);
+}
