@@ -43,7 +43,7 @@ export function cachedPidf(
   }
   const doc = presenceToPidf(resources, {
     entity: entityOf(record.contactUri),
-    contactFor: (r) => `${record.contactUri};gr=${encodeURIComponent(r)}`,
+    contactFor: (r) => (r === "" ? record.contactUri : `${record.contactUri};gr=${encodeURIComponent(r)}`),
     withRpid: config.withRpid,
   });
   if (doc.tuples.length > 0) return doc;

@@ -1,0 +1,99 @@
+import { newEventId, nowIso, type SipRequestReceived, type SipResponseCommand } from "@stox/events";
+import { GatewayFailure } from "@stox/service-kit";
+import { jidToSipAor, sipUriToBareJid } from "../addresses.js";
+import { acceptsPidf, contactUri, deltaSeconds, headerValue, routeSet, tokenWithParams } from "../sip/sip-headers.js";
+import {
+  newInboundRecord,
+  onNewSubscribe,
+  onSubscribeInDialog,
+  type SubscribeAnswer,
+} from "../state/inbound-machine.js";
+import { dialogKeyOf, type InboundRecord } from "../state/inbound-record.js";
+import type { DialogData, Effect } from "../state/types.js";
+import { inboundKey } from "../store/subscription-store.js";
+import type { MapperContext } from "./context.js";
+import { runEffects } from "./effects-runner.js";
+import { gruuFor } from "./gruu.js";
+
+function reply(status: number, headers: [string, string][]): SipResponseCommand {
+  return { v: 1, id: newEventId(), at: nowIso(), ok: true, status, headers };
+}
+
+function answerToReply(answer: SubscribeAnswer | undefined, dialog: DialogData, toUri: string): SipResponseCommand {
+  if (!answer || answer.status === 481) return reply(481, []);
+  if (answer.status === 423) return reply(423, [["Min-Expires", String(answer.minExpiresSeconds)]]);
+  // PRES-S2X-02: 200 (never 202), Expires <= requested, Contact a GRUU for this dialog; To carries our tag.
+  return reply(200, [
+    ["Expires", String(answer.expiresSeconds)],
+    ["Contact", `<${gruuFor(dialog)}>`],
+    ["To", `<${toUri}>;tag=${dialog.localTag}`],
+  ]);
+}
+
+function mapOrFail(fn: () => string, what: string): string {
+  try {
+    return fn();
+  } catch (err) {
+    throw new GatewayFailure("not-found", `${what} has no XMPP equivalent`, false, { cause: err });
+  }
+}
+
+/**
+ * SUBSCRIBE from a SIP watcher to an XMPP contact (RFC 8048 §5.3, RFC 6665 §4.2.1). Checks (PRES-S2X-01):
+ * Event presence else 489, Accept admits PIDF else 406 (not-acceptable), target maps to a JID else 404.
+ * Authentication of the watcher is the sip-edge's (CORE-SEC-06).
+ */
+export async function handleSipSubscribe(ctx: MapperContext, req: SipRequestReceived): Promise<SipResponseCommand> {
+  const event = tokenWithParams(headerValue(req.headers, "event"));
+  if (event?.value !== "presence") return reply(489, [["Allow-Events", "presence"]]);
+  if (!acceptsPidf(req.headers))
+    throw new GatewayFailure("not-acceptable", "the watcher does not accept application/pidf+xml");
+  const contactJid = mapOrFail(() => sipUriToBareJid(req.to.uri), "the presentity");
+  const watcherJid = mapOrFail(() => sipUriToBareJid(req.from.uri), "the watcher");
+  const parties = { watcherJid, watcherUri: jidToSipAor(watcherJid), contactJid, contactUri: jidToSipAor(contactJid) };
+  const now = ctx.clock.now();
+  const requestedExpires = deltaSeconds(req.headers, "expires");
+  let key: string;
+  let dialog: DialogData;
+  let result: { answer?: SubscribeAnswer; effects: readonly Effect[] };
+  if (req.to.tag) {
+    const found = await ctx.store.findByDialog(req.callId, req.to.tag);
+    if (!found) return reply(481, []);
+    key = found;
+    let seen: DialogData | undefined;
+    result = await ctx.store.mutate<InboundRecord>(key, (r) => {
+      if (!r) return { record: r, effects: [], answer: { status: 481 } };
+      seen = r.dialogs[`${req.callId} ${req.to.tag}`];
+      return onSubscribeInDialog(
+        r,
+        dialogKeyOf({ callId: req.callId, localTag: req.to.tag as string }),
+        requestedExpires,
+        now,
+        ctx.machine,
+      );
+    });
+    if (!seen) return reply(481, []);
+    dialog = seen;
+  } else {
+    key = inboundKey(parties.watcherUri, contactJid);
+    dialog = {
+      callId: req.callId,
+      localTag: ctx.ids.newTag(),
+      ...(req.from.tag ? { remoteTag: req.from.tag } : {}),
+      localUri: parties.contactUri,
+      remoteUri: req.from.uri,
+      remoteTarget: contactUri(req.headers) ?? req.from.uri,
+      routeSet: routeSet(req.headers, false),
+      localCseq: 0,
+      ...(req.dialogId ? { edgeDialogId: req.dialogId } : {}),
+    };
+    const d = dialog;
+    result = await ctx.store.mutate<InboundRecord>(key, (r) =>
+      onNewSubscribe(r ?? newInboundRecord(parties), { dialog: d, requestedExpires }, now, ctx.machine),
+    );
+  }
+  // RFC 6665 §4.2.1.2: the NOTIFY goes right after the 200, so effects run once the reply is out.
+  const effects = result.effects;
+  if (effects.length > 0) ctx.background(() => runEffects(ctx, key, effects, gruuFor));
+  return answerToReply(result.answer, dialog, req.to.uri);
+}
