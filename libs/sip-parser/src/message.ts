@@ -36,7 +36,9 @@ export abstract class SipMessage {
   /** Lowercase long-form names, parallel to `names`. */
   protected readonly keys: string[];
   protected readonly values: string[];
-  body: Buffer;
+  #body: Buffer | undefined;
+  /** Body still as the text it arrived in (string input); turned into bytes on first read. */
+  #bodyText: string | undefined;
   // Parsed views, UNSET until first read; reset whenever the headers change.
   #via: unknown = UNSET;
   #from: unknown = UNSET;
@@ -52,11 +54,26 @@ export abstract class SipMessage {
   #date: unknown = UNSET;
   #more: Map<string, unknown> | undefined;
 
-  protected constructor(names: string[], keys: string[], values: string[], body: Buffer | undefined) {
+  protected constructor(names: string[], keys: string[], values: string[], body: Buffer | string | undefined) {
     this.names = names;
     this.keys = keys;
     this.values = values;
-    this.body = body ?? EMPTY;
+    if (typeof body === "string") this.#bodyText = body;
+    else this.#body = body ?? EMPTY;
+  }
+
+  /** The body bytes (Content-Length is recomputed from them when serializing). */
+  get body(): Buffer {
+    if (this.#body === undefined) {
+      this.#body = this.#bodyText === undefined || this.#bodyText.length === 0 ? EMPTY : Buffer.from(this.#bodyText, "utf8");
+      this.#bodyText = undefined;
+    }
+    return this.#body;
+  }
+
+  set body(bytes: Buffer) {
+    this.#body = bytes;
+    this.#bodyText = undefined;
   }
 
   abstract readonly isRequest: boolean;

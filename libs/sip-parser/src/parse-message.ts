@@ -24,25 +24,10 @@ export interface ParseOptions {
 export type SipMessageUnion = SipRequest | SipResponse;
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
-const EMPTY = Buffer.alloc(0);
 const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 function asBuffer(input: Uint8Array): Buffer {
   return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-}
-
-/** Every LF must end a CRLF and every CR must start one; stray ones could smuggle header lines. */
-function checkLineEnds(head: string): void {
-  let k = head.indexOf("\n");
-  while (k >= 0) {
-    if (head.charCodeAt(k - 1) !== 13) throw syntaxError("bare LF in header section", k);
-    k = head.indexOf("\n", k + 1);
-  }
-  k = head.indexOf("\r");
-  while (k >= 0) {
-    if (head.charCodeAt(k + 1) !== 10) throw syntaxError("bare CR in header section", k);
-    k = head.indexOf("\r", k + 2);
-  }
 }
 
 function splitHeaders(head: string, from: number, partial: PartialMessage, names: string[], values: string[]): void {
@@ -50,7 +35,10 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, names
   const n = head.length;
   let pos = from;
   while (pos < n) {
-    const e = head.indexOf("\r\n", pos);
+    // Every CR must start a CRLF and every LF end one: stray ones could smuggle header lines.
+    const e = head.indexOf("\r", pos);
+    if (head.charCodeAt(e + 1) !== 10) throw syntaxError("bare CR in header section", e);
+    if (head.indexOf("\n", pos) !== e + 1) throw syntaxError("bare LF in header section", pos);
     const c = head.charCodeAt(pos);
     if (c === 32 || c === 9) {
       // RFC 3261 §7.3.1: a line starting with whitespace continues the previous value; the fold is one SP.
@@ -140,19 +128,19 @@ function splitBuffer(buf: Buffer, options: ParseOptions | undefined): [string, B
   return [buf.toString("utf8", start, headEnd + 2), buf.subarray(headEnd + 4)];
 }
 
-function splitString(text: string, options: ParseOptions | undefined): [string, Buffer] {
+function splitString(text: string, options: ParseOptions | undefined): [string, string] {
   if (options?.maxBytes !== undefined) checkSize(Buffer.byteLength(text, "utf8"), options);
   let start = 0;
   while (text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
   const headEnd = text.indexOf("\r\n\r\n", start);
   if (headEnd < 0) throw syntaxError("no empty line after the header section", text.length);
-  const rest = headEnd + 4 < text.length ? Buffer.from(text.slice(headEnd + 4), "utf8") : EMPTY;
-  return [text.slice(start, headEnd + 2), rest];
+  return [text.slice(start, headEnd + 2), headEnd + 4 < text.length ? text.slice(headEnd + 4) : ""];
 }
 
-function parseParts(head: string, rest: Buffer, options: ParseOptions | undefined, partial: PartialMessage) {
-  checkLineEnds(head);
-  const lineEnd = head.indexOf("\r\n");
+function parseParts(head: string, rest: Buffer | string, options: ParseOptions | undefined, partial: PartialMessage) {
+  const lineEnd = head.indexOf("\r");
+  if (head.charCodeAt(lineEnd + 1) !== 10) throw syntaxError("bare CR in start line", lineEnd);
+  if (head.indexOf("\n") !== lineEnd + 1) throw syntaxError("bare LF in start line", 0);
   let startLine: RequestLine | StatusLine;
   try {
     startLine = parseStartLine(head.slice(0, lineEnd));
@@ -167,12 +155,16 @@ function parseParts(head: string, rest: Buffer, options: ParseOptions | undefine
   splitHeaders(head, lineEnd + 2, partial, names, values);
   const keys = partial.keys as string[];
   const length = contentLengthOf(keys, values);
-  if (length > rest.length) {
-    throw syntaxError(`Content-Length ${length} exceeds the ${rest.length} bytes received`, head.length + 2);
+  const restBytes = typeof rest === "string" ? Buffer.byteLength(rest, "utf8") : rest.length;
+  if (length > restBytes) {
+    throw syntaxError(`Content-Length ${length} exceeds the ${restBytes} bytes received`, head.length + 2);
   }
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
-  // after Content-Length are ignored (RFC 4475 §3.1.1.8).
-  const body = length < 0 || length === rest.length ? rest : rest.subarray(0, length);
+  // after Content-Length are ignored (RFC 4475 §3.1.1.8). Text input stays text until `body` is read.
+  let body: Buffer | string = rest;
+  if (length >= 0 && length < restBytes) {
+    body = (typeof rest === "string" ? Buffer.from(rest, "utf8") : rest).subarray(0, length);
+  }
   const msg =
     startLine.kind === "request"
       ? new SipRequest(startLine.method, startLine.uri, startLine.version, names, keys, values, body)

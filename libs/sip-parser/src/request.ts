@@ -20,7 +20,7 @@ export class SipRequest extends SipMessage {
     names: string[],
     keys: string[],
     values: string[],
-    body?: Buffer,
+    body?: Buffer | string,
   ) {
     super(names, keys, values, body);
     this.method = method;

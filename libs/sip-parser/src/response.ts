@@ -16,7 +16,7 @@ export class SipResponse extends SipMessage {
     names: string[],
     keys: string[],
     values: string[],
-    body?: Buffer,
+    body?: Buffer | string,
   ) {
     super(names, keys, values, body);
     this.status = status;

@@ -124,8 +124,10 @@ function parseUriParams(s: string, i: number, end: number, out: SipParam[]): num
   return i;
 }
 
+const NONE: readonly SipParam[] = Object.freeze([]);
+
 function parseSipUri(s: string, start: number, schemeEnd: number, end: number): SipUri {
-  const scheme = s.slice(start, schemeEnd).toLowerCase() as "sip" | "sips";
+  const scheme = schemeEnd - start === 3 ? "sip" : "sips";
   let i = schemeEnd + 1;
   let user: string | undefined;
   let password: string | undefined;
@@ -151,10 +153,16 @@ function parseSipUri(s: string, start: number, schemeEnd: number, end: number): 
     port = p.port;
     i = p.next;
   }
-  const params: SipParam[] = [];
-  i = parseUriParams(s, i, end, params);
-  const headers: SipParam[] = [];
+  let params = NONE;
+  if (i < end && s.charCodeAt(i) === 59) {
+    const list: SipParam[] = [];
+    i = parseUriParams(s, i, end, list);
+    params = list;
+  }
+  let headers = NONE;
   if (i < end && s.charCodeAt(i) === 63) {
+    const list: SipParam[] = [];
+    headers = list;
     do {
       const nameStart = i + 1;
       const nameEnd = scanEscaped(s, nameStart, end, HNVCHAR);
@@ -162,7 +170,7 @@ function parseSipUri(s: string, start: number, schemeEnd: number, end: number): 
         throw syntaxError("bad URI header", nameStart);
       }
       const valueEnd = scanEscaped(s, nameEnd + 1, end, HNVCHAR);
-      headers.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
+      list.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
       i = valueEnd;
     } while (i < end && s.charCodeAt(i) === 38);
   }
@@ -205,9 +213,14 @@ export function parseUri(s: string, start = 0, end = s.length): Uri {
   if (i >= end || s.charCodeAt(i) !== 58) throw syntaxError('URI scheme must end with ":"', i);
   const len = i - start;
   if (len === 3 || len === 4) {
-    const lower = s.slice(start, i).toLowerCase();
-    if (lower === "sip" || lower === "sips") return parseSipUri(s, start, i, end);
-    if (lower === "tel") return parseTelUri(s, start, i, end);
+    // Scheme names are case-insensitive; OR-ing 0x20 lowercases the letters checked here.
+    const c1 = s.charCodeAt(start + 1) | 0x20;
+    const c2 = s.charCodeAt(start + 2) | 0x20;
+    const c0l = c0 | 0x20;
+    if (c0l === 0x73 && c1 === 0x69 && c2 === 0x70 && (len === 3 || (s.charCodeAt(start + 3) | 0x20) === 0x73)) {
+      return parseSipUri(s, start, i, end);
+    }
+    if (len === 3 && c0l === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelUri(s, start, i, end);
   }
   const restStart = i + 1;
   const restEnd = scanEscaped(s, restStart, end, URIC);

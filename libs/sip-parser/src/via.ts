@@ -68,31 +68,14 @@ function parseSentBy(s: string, i: number, end: number): { host: string; port: n
   return { host, port, next: j };
 }
 
-interface ViaParams {
-  branch: string | undefined;
-  received: string | undefined;
-  rport: number | null | undefined;
-}
-
-/** Picks out and checks branch, received, rport and ttl in one pass (RFC 3261 §20.42, RFC 3581). */
-function inspectParams(params: readonly SipParam[], at: number, out: ViaParams): void {
-  for (const p of params) {
-    const len = p.name.length;
-    if (len !== 6 && len !== 8 && len !== 5 && len !== 3) continue;
-    const name = p.name.toLowerCase();
-    const v = p.value;
-    if (name === "branch") {
-      if (v === null || v.charCodeAt(0) === 34) throw syntaxError("bad Via branch", at);
-      out.branch ??= v;
-    } else if (name === "received") {
-      if (v !== null) out.received ??= v;
-    } else if (name === "rport") {
-      if (v === null) out.rport = null;
-      else if (/^\d{1,5}$/.test(v) && Number(v) <= 65535) out.rport = Number(v);
-      else throw syntaxError("bad Via rport", at);
-    } else if (name === "ttl" && !(v !== null && /^\d{1,3}$/.test(v) && Number(v) <= 255)) {
-      throw syntaxError("bad Via ttl", at);
-    }
+/** Checks a Via parameter value that RFC 3261 §20.42 / RFC 3581 constrain; returns the rport value if it is rport. */
+function checkParam(name: string, v: string | null, at: number): void {
+  if (name === "branch") {
+    if (v === null || v.charCodeAt(0) === 34) throw syntaxError("bad Via branch", at);
+  } else if (name === "rport") {
+    if (v !== null && !(/^\d{1,5}$/.test(v) && Number(v) <= 65535)) throw syntaxError("bad Via rport", at);
+  } else if (name === "ttl" && !(v !== null && /^\d{1,3}$/.test(v) && Number(v) <= 255)) {
+    throw syntaxError("bad Via ttl", at);
   }
 }
 
@@ -121,18 +104,19 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
     if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
     const sentBy = parseSentBy(s, i, end);
     const params = readGenericParams(s, sentBy.next, end, true);
-    const found: ViaParams = { branch: undefined, received: undefined, rport: undefined };
-    inspectParams(params, start, found);
-    out.push({
-      protocol,
-      transport,
-      host: sentBy.host,
-      port: sentBy.port,
-      params,
-      branch: found.branch,
-      received: found.received,
-      rport: found.rport,
-    });
+    let branch: string | undefined;
+    let received: string | undefined;
+    let rport: number | null | undefined;
+    for (const p of params) {
+      const len = p.name.length;
+      if (len !== 6 && len !== 8 && len !== 5 && len !== 3) continue;
+      const name = p.name.toLowerCase();
+      checkParam(name, p.value, start);
+      if (name === "branch") branch ??= p.value ?? undefined;
+      else if (name === "received") received ??= p.value ?? undefined;
+      else if (name === "rport") rport = p.value === null ? null : Number(p.value);
+    }
+    out.push({ protocol, transport, host: sentBy.host, port: sentBy.port, params, branch, received, rport });
     i = skipWsp(s, paramCursor.pos, end);
     if (i >= end) return out;
     i++; // the comma
