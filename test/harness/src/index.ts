@@ -1,0 +1,25 @@
+export {
+  type CleanupReport,
+  type CleanupTask,
+  cleanup,
+  hasFailed,
+  markFailed,
+  pendingCleanups,
+  registerCleanup,
+} from "./cleanup.js";
+export { HarnessProcessError, HarnessTimeoutError } from "./errors.js";
+export { type NatsHandle, type StartNatsOptions, startNats } from "./nats.js";
+export { canConnect, freePort, isPortFree } from "./ports.js";
+export { type ExitStatus, isProcessAlive, type ManagedProcess, type SpawnOptions, spawnManaged } from "./processes.js";
+export { type ProsodyHandle, type StartProsodyOptions, startProsody } from "./prosody.js";
+export {
+  type ProsodyComponent,
+  type ProsodyConfigInput,
+  type ProsodyS2sOptions,
+  type ProsodyUser,
+  renderProsodyConfig,
+} from "./prosody-config.js";
+export { runSipp, SIPP_SCENARIO_DIR, type SippOptions, type SippResult, type SippRun, startSipp } from "./sipp.js";
+export { makeTempDir } from "./temp-dir.js";
+export { waitUntil } from "./wait.js";
+export { type Element, type XmppClientOptions, type XmppTestClient, xml, xmppClient } from "./xmpp-client.js";

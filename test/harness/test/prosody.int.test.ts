@@ -1,0 +1,73 @@
+import { existsSync } from "node:fs";
+import { afterAll, describe, expect, it, onTestFailed } from "vitest";
+import { canConnect, cleanup, isProcessAlive, markFailed, startProsody, xmppClient } from "../src/index.js";
+
+describe("startProsody + xmppClient", () => {
+  afterAll(() => cleanup());
+
+  it("delivers a chat message from one Prosody user to another through the harness-started server", async () => {
+    onTestFailed(() => markFailed());
+    const prosody = await startProsody({
+      domain: "localhost",
+      components: [{ name: "sip.localhost", secret: "s3cret" }],
+      users: [
+        { user: "alice", password: "alice-pw" },
+        { user: "bob", password: "bob-pw" },
+      ],
+    });
+    const alice = await xmppClient({
+      service: prosody.service,
+      domain: "localhost",
+      username: "alice",
+      password: "alice-pw",
+    });
+    const bob = await xmppClient({
+      service: prosody.service,
+      domain: "localhost",
+      username: "bob",
+      password: "bob-pw",
+    });
+
+    const id = await alice.sendMessage("bob@localhost", "hello bob");
+    const got = await bob.waitForMessage({ from: "alice@localhost" });
+
+    expect(got.attrs.id).toBe(id);
+    expect(got.getChildText("body")).toBe("hello bob");
+    expect(String(got.attrs.from)).toBe(alice.jid);
+  });
+
+  it("restarts on the same ports with the same users, and stop() releases every port", async () => {
+    onTestFailed(() => markFailed());
+    const prosody = await startProsody({ domain: "localhost", users: [{ user: "carol", password: "pw" }], s2s: {} });
+    const firstPid = prosody.pid();
+    await prosody.restart();
+    expect(prosody.pid()).not.toBe(firstPid);
+    await prosody.addUser("dave", "pw2");
+    const carol = await xmppClient({
+      service: prosody.service,
+      domain: "localhost",
+      username: "carol",
+      password: "pw",
+    });
+    const dave = await xmppClient({ service: prosody.service, domain: "localhost", username: "dave", password: "pw2" });
+    await dave.sendMessage(carol.jid, "to your full JID");
+    expect((await carol.waitForMessage({ from: dave.jid })).getChildText("body")).toBe("to your full JID");
+    await carol.stop();
+    await dave.stop();
+
+    await prosody.stop();
+    expect(isProcessAlive(prosody.pid())).toBe(false);
+    for (const port of [prosody.c2sPort, prosody.componentPort, prosody.s2sPort as number]) {
+      expect(await canConnect(port)).toBe(false);
+    }
+    expect(existsSync(prosody.configFile)).toBe(true); // removed by cleanup(), not by stop()
+  });
+
+  it("fails to connect a user with a wrong password, with the SASL error", async () => {
+    onTestFailed(() => markFailed());
+    const prosody = await startProsody({ domain: "localhost", users: [{ user: "erin", password: "right" }] });
+    await expect(
+      xmppClient({ service: prosody.service, domain: "localhost", username: "erin", password: "wrong" }),
+    ).rejects.toThrow(/not-authorized/);
+  });
+});
