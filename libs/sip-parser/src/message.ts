@@ -65,7 +65,8 @@ export abstract class SipMessage {
   /** The body bytes (Content-Length is recomputed from them when serializing). */
   get body(): Buffer {
     if (this.#body === undefined) {
-      this.#body = this.#bodyText === undefined || this.#bodyText.length === 0 ? EMPTY : Buffer.from(this.#bodyText, "utf8");
+      this.#body =
+        this.#bodyText === undefined || this.#bodyText.length === 0 ? EMPTY : Buffer.from(this.#bodyText, "utf8");
       this.#bodyText = undefined;
     }
     return this.#body;

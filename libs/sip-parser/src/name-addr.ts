@@ -57,8 +57,13 @@ export function parseNameAddrAt(s: string, i: number, end: number, inList: boole
       else break;
     }
     if (j < end && s.charCodeAt(j) === 60) {
-      const name = s.slice(i, j).trim();
-      displayName = name.length > 0 ? name.replace(/[ \t]+/g, " ") : undefined;
+      let k = j;
+      while (k > i && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
+      if (k > i) {
+        const name = s.slice(i, k);
+        // LWS inside a token display name is equivalent to one SP.
+        displayName = name.indexOf("  ") < 0 && name.indexOf("\t") < 0 ? name : name.replace(/[ \t]+/g, " ");
+      }
     } else j = -1;
   }
   if (j >= 0) {

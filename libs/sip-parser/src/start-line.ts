@@ -71,6 +71,12 @@ function parseStatusLine(line: string): StatusLine {
 
 export function parseStartLine(line: string): RequestLine | StatusLine {
   if (line.length === 0) throw syntaxError("empty start line", 0);
-  const isResponse = line.length > 4 && line.charCodeAt(3) === 47 && line.slice(0, 3).toUpperCase() === "SIP";
+  // "SIP/" (case-insensitive) can only start a Status-Line: "/" is not a token character.
+  const isResponse =
+    line.length > 4 &&
+    line.charCodeAt(3) === 47 &&
+    (line.charCodeAt(0) | 0x20) === 0x73 &&
+    (line.charCodeAt(1) | 0x20) === 0x69 &&
+    (line.charCodeAt(2) | 0x20) === 0x70;
   return isResponse ? parseStatusLine(line) : parseRequestLine(line);
 }

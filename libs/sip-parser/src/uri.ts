@@ -1,5 +1,6 @@
 import {
   ALNUM,
+  CHAR,
   DIGIT,
   HEX,
   HNV_UNRESERVED,
@@ -55,7 +56,7 @@ export function isTelUri(uri: Uri): uri is TelUri {
 function scanEscaped(s: string, i: number, end: number, flag: number): number {
   while (i < end) {
     const c = s.charCodeAt(i);
-    if (has(c, flag)) i++;
+    if (c < 128 && ((CHAR[c] as number) & flag) !== 0) i++;
     else if (c === 37) {
       if (i + 2 >= end || !has(s.charCodeAt(i + 1), HEX) || !has(s.charCodeAt(i + 2), HEX)) {
         throw syntaxError("bad %-escape", i);
@@ -87,7 +88,7 @@ function parseHost(s: string, i: number, end: number): number {
   let j = i;
   while (j < end) {
     const c = s.charCodeAt(j);
-    if (has(c, ALNUM) || c === 45 || c === 46) j++;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 65 && c <= 90)) j++;
     else break;
   }
   if (j === i) throw syntaxError("missing host", i);
