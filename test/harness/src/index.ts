@@ -19,6 +19,15 @@ export {
   type ProsodyUser,
   renderProsodyConfig,
 } from "./prosody-config.js";
+export {
+  type SipPeer,
+  type SipTestUa,
+  type SipTestUaOptions,
+  type SipUaAnswer,
+  type SipUaHandler,
+  type SipUaRequestOptions,
+  startSipTestUa,
+} from "./sip-ua.js";
 export { runSipp, SIPP_SCENARIO_DIR, type SippOptions, type SippResult, type SippRun, startSipp } from "./sipp.js";
 export { makeTempDir } from "./temp-dir.js";
 export { waitUntil } from "./wait.js";
