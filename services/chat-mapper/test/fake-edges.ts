@@ -23,7 +23,20 @@ import {
   xmppStanzaReplyCodec,
 } from "@stox/events";
 
-type Reply<T> = Omit<T, "v" | "id" | "at">;
+type Reply<T> = T extends unknown ? Omit<T, "v" | "id" | "at"> : never;
+
+/** On NATS a subscription goes live asynchronously: probe it until it answers. */
+async function untilAnswered(probe: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      await probe();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw new Error("fake edge never answered its probe");
+}
 
 /**
  * A stand-in for the xmpp-edge: takes xmpp.out.message in queue "xmpp-edge", records each stanza and answers
@@ -35,13 +48,26 @@ export function fakeXmppEdge(bus: Bus, answer: (stanza: XmlElement) => Reply<Xmp
     xmppOutSubject("message"),
     (msg) => {
       const { stanza } = xmppStanzaCommandCodec.decode(msg.data);
-      stanzas.push(stanza);
+      if (stanza.name !== "probe") stanzas.push(stanza);
       const reply = { v: 1, id: newEventId(), at: nowIso(), ...answer(stanza) } as XmppSendResult;
       bus.respond(msg, xmppSendResultCodec.encode(reply));
     },
     { queue: "xmpp-edge" },
   );
-  return { stanzas, stop: () => sub.unsubscribe() };
+  const ready = () =>
+    untilAnswered(() =>
+      bus.request(
+        xmppOutSubject("message"),
+        xmppStanzaCommandCodec.encode({
+          v: 1,
+          id: newEventId(),
+          at: nowIso(),
+          stanza: { name: "probe", attrs: {}, children: [] },
+        }),
+        { timeoutMs: 500 },
+      ),
+    );
+  return { stanzas, ready, stop: () => sub.unsubscribe() };
 }
 
 /** A stand-in for the sip-edge: takes sip.out.request, records it and answers with `answer(command)`. */
@@ -59,13 +85,24 @@ export function fakeSipEdge(
     SIP_OUT_REQUEST,
     async (msg) => {
       const cmd = sipRequestCommandCodec.decode(msg.data);
-      requests.push(cmd);
+      if (cmd.method !== "PROBE") requests.push(cmd);
       const reply = { v: 1, id: newEventId(), at: nowIso(), ...(await answer(cmd)) } as SipResponseReceived;
       bus.respond(msg, sipResponseReceivedCodec.encode(reply));
     },
     { queue: "sip-edge" },
   );
-  return { requests, stop: () => sub.unsubscribe() };
+  const probe = {
+    v: 1 as const,
+    id: newEventId(),
+    at: nowIso(),
+    method: "PROBE",
+    requestUri: "sip:p@p",
+    from: { uri: "sip:p@p" },
+    to: { uri: "sip:p@p" },
+  };
+  const ready = () =>
+    untilAnswered(() => bus.request(SIP_OUT_REQUEST, sipRequestCommandCodec.encode(probe), { timeoutMs: 500 }));
+  return { requests, ready, stop: () => sub.unsubscribe() };
 }
 
 /** What the sip-edge does with a MESSAGE it received: asks the mapper for the final response. */
