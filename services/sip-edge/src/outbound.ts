@@ -109,10 +109,15 @@ export class OutboundHandler {
         if (res.status < 200) return;
         if (request.method === "INVITE" && res.status < 300) {
           // 2xx retransmissions arrive here too: each gets the same ACK (RFC 3261 §13.2.2.4).
-          void this.#ack2xx(request, res, dest, dialog).then((id) => {
-            dialogId = id;
-            reply(toResponseReceived(res, false, dialogId));
-          });
+          this.#ack2xx(request, res, dest, dialog)
+            .then((id) => {
+              dialogId = id;
+              reply(toResponseReceived(res, false, dialogId));
+            })
+            .catch((e: Error) => {
+              this.#ctx.onError(e, { where: "ACK for 2xx" });
+              reply(failure("internal", e.message, false));
+            });
           return;
         }
         void this.#afterFinal(request, res, dest, dialog).then((id) => reply(toResponseReceived(res, false, id)));

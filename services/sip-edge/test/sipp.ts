@@ -14,7 +14,8 @@ export interface SippRun {
 
 export interface SippOptions {
   readonly scenario: string;
-  readonly remotePort: number;
+  /** The edge's port; omitted for UAS scenarios (sipp waits for requests). */
+  readonly remotePort?: number;
   readonly transport: "udp" | "tcp";
   /** Local port for sipp (its own UAS side listens here). */
   readonly localPort?: number;
@@ -44,7 +45,10 @@ export function runSipp(options: SippOptions): Promise<SippRun> {
     "-nostdin",
     ...(options.localPort === undefined ? [] : ["-p", String(options.localPort)]),
     ...(options.extraArgs ?? []),
-    `127.0.0.1:${options.remotePort}`,
+    ...(process.env.SIPP_TRACE_DIR
+      ? ["-trace_msg", "-message_file", `${process.env.SIPP_TRACE_DIR}/sipp-${Date.now()}.log`]
+      : []),
+    ...(options.remotePort === undefined ? [] : [`127.0.0.1:${options.remotePort}`]),
   ];
   return new Promise((done, fail) => {
     const child = spawn("/usr/bin/sipp", args, { stdio: ["ignore", "pipe", "pipe"] });
