@@ -48,12 +48,14 @@ mark("&=+$,", PASSWORD_EXTRA);
 mark("-.[]:", HOST);
 mark(";/?:@&=+$,%", URIC);
 
+// Only ASCII carries flags, so `c < 128` guards every table read.
+
 export function isToken(code: number): boolean {
-  return code < 256 && ((CHAR[code] ?? 0) & TOKEN) !== 0;
+  return code < 128 && ((CHAR[code] as number) & TOKEN) !== 0;
 }
 
 export function has(code: number, flag: number): boolean {
-  return code < 256 && ((CHAR[code] ?? 0) & flag) !== 0;
+  return code < 128 && ((CHAR[code] as number) & flag) !== 0;
 }
 
 /** LWS characters inside a header value after unfolding: SP and HTAB. */
@@ -62,11 +64,8 @@ export function isWsp(code: number): boolean {
 }
 
 export function skipWsp(s: string, i: number, end: number): number {
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9) break;
-    i++;
-  }
+  let c = s.charCodeAt(i);
+  while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
   return i;
 }
 
@@ -74,7 +73,7 @@ export function skipWsp(s: string, i: number, end: number): number {
 export function scan(s: string, i: number, end: number, flag: number): number {
   while (i < end) {
     const c = s.charCodeAt(i);
-    if (c >= 256 || ((CHAR[c] ?? 0) & flag) === 0) break;
+    if (c >= 128 || ((CHAR[c] as number) & flag) === 0) break;
     i++;
   }
   return i;
