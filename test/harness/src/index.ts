@@ -20,6 +20,16 @@ export {
   renderProsodyConfig,
 } from "./prosody-config.js";
 export {
+  type InProcessServices,
+  isReady,
+  REPO_ROOT,
+  type ServiceProcess,
+  type StartServiceProcessOptions,
+  type StartServicesOptions,
+  startServiceProcess,
+  startServicesInProcess,
+} from "./services.js";
+export {
   type SipPeer,
   type SipTestUa,
   type SipTestUaOptions,
