@@ -8,6 +8,7 @@ import { handleInbound, type InboundDeps } from "./inbound.js";
 import { startOutbound } from "./outbound.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { NS } from "./xml/namespaces.js";
+import { XmppStreamError } from "./xml/stream-errors.js";
 
 export interface XmppEdgeDeps {
   readonly config: XmppEdgeConfig;
@@ -64,6 +65,8 @@ export function startXmppEdge(deps: XmppEdgeDeps): XmppEdge {
       },
       onOffline: (domain, error) => {
         refreshGauge();
+        // Stanzas that broke a stream rule (size, depth, restricted XML) end the stream; count them.
+        if (error instanceof XmppStreamError) metrics.rejected.inc({ reason: `stream-${error.condition}` });
         logger.warn({ domain, err: error }, "component stream offline");
       },
       onStanza: (stanza, domain) => onStanza(stanza, domain),
