@@ -1,0 +1,204 @@
+import { createResponse, parseSipMessage, type SipRequest, type SipResponse } from "@stox/sip-parser";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_TIMERS, systemClock } from "../src/clock.js";
+import type { ServerTransaction } from "../src/transaction/server-transaction.js";
+import { TransactionLayer, type TransactionUser } from "../src/transaction/transaction-layer.js";
+import type { Destination, Source, TransportProtocol } from "../src/transport/types.js";
+import { request } from "./fixtures/messages.js";
+
+function source(protocol: TransportProtocol = "udp"): Source {
+  return {
+    protocol,
+    remote: { address: "192.0.2.1", port: 5060 },
+    local: { address: "127.0.0.1", port: 5060 },
+  };
+}
+const dest: Destination = { protocol: "udp", address: "192.0.2.1", port: 5060 };
+
+function setup(protocol: TransportProtocol = "udp") {
+  const sent: SipResponse[] = [];
+  const requests: ServerTransaction[] = [];
+  const cancels: [ServerTransaction, ServerTransaction | undefined][] = [];
+  const acks: SipRequest[] = [];
+  const layer = new TransactionLayer({
+    clock: systemClock,
+    timers: DEFAULT_TIMERS,
+    send: async (data) => {
+      sent.push(parseSipMessage(data) as SipResponse);
+    },
+  });
+  const tu: TransactionUser = {
+    onRequest: (tx) => requests.push(tx),
+    onCancel: (tx, invite) => cancels.push([tx, invite]),
+    onAck: (ack) => acks.push(ack),
+    onStrayResponse: () => {},
+    onError: () => {},
+  };
+  layer.setUser(tu);
+  const src = source(protocol);
+  const to = { ...dest, protocol };
+  return {
+    layer,
+    sent,
+    requests,
+    cancels,
+    acks,
+    receive: (r: SipRequest) => layer.receiveRequest(r, src, to),
+    statuses: () => sent.map((s) => s.status),
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
+  it("absorbs retransmissions while Trying: the TU sees the request once and nothing is sent", () => {
+    const t = setup();
+    t.receive(request("MESSAGE"));
+    t.receive(request("MESSAGE"));
+    t.receive(request("MESSAGE"));
+    expect(t.requests).toHaveLength(1);
+    expect(t.sent).toHaveLength(0);
+  });
+
+  it("answers a retransmission after the final response with that same response", async () => {
+    const t = setup();
+    t.receive(request("MESSAGE"));
+    await t.requests[0]?.respond(createResponse(t.requests[0].request, 202, { toTag: "x" }));
+    t.receive(request("MESSAGE"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.statuses()).toEqual([202, 202]);
+    expect(t.sent[1]?.to).toEqual(t.sent[0]?.to);
+  });
+
+  it("sends 100 Trying only once Timer E would have reached T2 (RFC 4320 §4.1)", async () => {
+    const t = setup();
+    t.receive(request("MESSAGE"));
+    await vi.advanceTimersByTimeAsync(DEFAULT_TIMERS.t2 - 1);
+    expect(t.sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.statuses()).toEqual([100]);
+  });
+
+  it("keeps the transaction for Timer J = 64*T1 on UDP, then forgets it", async () => {
+    const t = setup();
+    t.receive(request("MESSAGE"));
+    await t.requests[0]?.respond(createResponse(t.requests[0].request, 200));
+    await vi.advanceTimersByTimeAsync(64 * DEFAULT_TIMERS.t1 - 1);
+    expect(t.layer.serverCount).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.layer.serverCount).toBe(0);
+  });
+
+  it("uses Timer J = 0 on a reliable transport", async () => {
+    const t = setup("tcp");
+    t.receive(request("MESSAGE"));
+    await t.requests[0]?.respond(createResponse(t.requests[0].request, 200));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.layer.serverCount).toBe(0);
+  });
+
+  it("ignores a second final response from the TU", async () => {
+    const t = setup();
+    t.receive(request("MESSAGE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 200));
+    await tx.respond(createResponse(tx.request, 500));
+    expect(t.statuses()).toEqual([200]);
+  });
+});
+
+describe("INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)", () => {
+  it("sends 100 Trying at once", () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    expect(t.statuses()).toEqual([100]);
+    expect(t.requests).toHaveLength(1);
+  });
+
+  it("answers an INVITE retransmission with the last provisional response", async () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    t.receive(request("INVITE"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.statuses()).toEqual([100, 100]);
+    expect(t.requests).toHaveLength(1);
+  });
+
+  it("retransmits a non-2xx final with Timer G (T1, 2T1, 4T1, capped at T2) until the ACK", async () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 486, { toTag: "b" }));
+    await vi.advanceTimersByTimeAsync(500 + 1000 + 2000 + 4000 + 4000);
+    expect(t.statuses()).toEqual([100, 486, 486, 486, 486, 486, 486]);
+    t.receive(request("ACK", { toTag: "b" }));
+    expect(tx.state).toBe("confirmed");
+    await vi.advanceTimersByTimeAsync(8000);
+    expect(t.sent).toHaveLength(7);
+    expect(t.acks).toHaveLength(0); // the non-2xx ACK is absorbed by the transaction
+  });
+
+  it("ends after Timer H = 64*T1 when no ACK comes", async () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 603));
+    await vi.advanceTimersByTimeAsync(64 * DEFAULT_TIMERS.t1);
+    expect(tx.state).toBe("terminated");
+    expect(t.layer.serverCount).toBe(0);
+  });
+
+  it("confirmed state lasts Timer I = T4 on UDP", async () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 486, { toTag: "b" }));
+    t.receive(request("ACK", { toTag: "b" }));
+    await vi.advanceTimersByTimeAsync(DEFAULT_TIMERS.t4 - 1);
+    expect(tx.state).toBe("confirmed");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(tx.state).toBe("terminated");
+  });
+
+  it("retransmits a 2xx until the ACK (new branch) arrives, which goes to the TU (RFC 6026 Accepted)", async () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 200, { toTag: "b" }));
+    t.layer.trackAccepted(tx);
+    await vi.advanceTimersByTimeAsync(500 + 1000);
+    expect(t.statuses()).toEqual([100, 200, 200, 200]);
+    t.receive(request("ACK", { toTag: "b", branch: "z9hG4bKnewbranch" }));
+    expect(t.acks).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.sent).toHaveLength(4);
+  });
+
+  it("sends nothing again over TCP (no Timer G)", async () => {
+    const t = setup("tcp");
+    t.receive(request("INVITE"));
+    const tx = t.requests[0] as ServerTransaction;
+    await tx.respond(createResponse(tx.request, 486));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(t.statuses()).toEqual([100, 486]);
+  });
+
+  it("hands a CANCEL to the TU with the INVITE transaction it matches (RFC 3261 §9.2)", () => {
+    const t = setup();
+    t.receive(request("INVITE"));
+    t.receive(request("CANCEL"));
+    expect(t.cancels).toHaveLength(1);
+    expect(t.cancels[0]?.[1]).toBe(t.requests[0]);
+  });
+
+  it("hands a CANCEL that matches nothing to the TU without an INVITE", () => {
+    const t = setup();
+    t.receive(request("CANCEL", { branch: "z9hG4bKunknown" }));
+    expect(t.cancels[0]?.[1]).toBeUndefined();
+  });
+});
