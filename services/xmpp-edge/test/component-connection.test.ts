@@ -113,6 +113,21 @@ describe("ComponentConnection", () => {
     expect(events.stanzas).toHaveLength(0);
   });
 
+  it("refuses a billion-laughs document with restricted-xml before expanding anything, then comes back", async () => {
+    server = await FakeComponentServer.start(SECRET);
+    const events = connect(server.port);
+    await server.until(() => events.online === 1, "online");
+    const first = server.current;
+    const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join("");
+    first?.write(
+      `<!DOCTYPE lolz [<!ENTITY lol0 "lol">${lol}]><message to='b@sip.example.com'><body>&lol9;</body></message>`,
+    );
+    await server.until(() => first?.raw.includes("restricted-xml"), "stream error");
+    expect(first?.raw).toContain("</stream:stream>");
+    await server.until(() => events.online === 2, "reconnected");
+    expect(events.stanzas).toHaveLength(0);
+  });
+
   it("stops reconnecting after stop() and closes the stream politely", async () => {
     server = await FakeComponentServer.start(SECRET);
     const events = connect(server.port);
