@@ -33,8 +33,6 @@ export interface ChatMapperConfig {
   readonly s2xStateTtlSeconds: number;
   /** IM-STATE-04: how long thread <-> Call-ID pairs and IMDN correlations live. */
   readonly threadTtlSeconds: number;
-  /** CORE-SEC-04(a): tag on ids the gateway generates. */
-  readonly loopTag: string;
   /** IM-SEC-05: messages per second per sender (0 = no limit; the burst is twice the rate). */
   readonly ratePerSender: number;
 }
@@ -61,8 +59,6 @@ export function loadConfig(env: Env): ChatMapperConfig {
   if (!/^sips?:[^@\s]+@[^\s]+$/i.test(reportFrom)) {
     throw new ConfigError("CHAT_MAPPER_REPORT_FROM_URI", "give a sip: URI such as sip:postmaster@xmpp.example");
   }
-  const loopTag = readOptionalString(env, "CHAT_MAPPER_LOOP_TAG") ?? "stox";
-  if (!/^[A-Za-z0-9]{3,32}$/.test(loopTag)) throw new ConfigError("CHAT_MAPPER_LOOP_TAG", "use 3-32 letters/digits");
   return Object.freeze({
     policy,
     sipHopTrust: readEnum(env, "CHAT_MAPPER_SIP_HOP_TRUST", ["trusted", "authenticated", "untrusted"], "authenticated"),
@@ -70,7 +66,7 @@ export function loadConfig(env: Env): ChatMapperConfig {
     maxSipMessageBytes: readInt(env, "CHAT_MAPPER_MAX_SIP_MESSAGE_BYTES", 1300, { min: 500, max: 65_000 }),
     maxStanzaBytes: readInt(env, "CHAT_MAPPER_MAX_STANZA_BYTES", 10_000, { min: 10_000, max: 16_000_000 }),
     sipRequestTimeoutMs: readInt(env, "CHAT_MAPPER_SIP_REQUEST_TIMEOUT_MS", 40_000, { min: 100 }),
-    xmppSendTimeoutMs: readInt(env, "CHAT_MAPPER_XMPP_SEND_TIMEOUT_MS", 5_000, { min: 100 }),
+    xmppSendTimeoutMs: readInt(env, "CHAT_MAPPER_XMPP_SEND_TIMEOUT_MS", 3_000, { min: 100 }),
     headline: readEnum(env, "CHAT_MAPPER_HEADLINE", ["allow", "deny"], "allow"),
     chatStates: readBool(env, "CHAT_MAPPER_CHAT_STATES", true),
     receipts: readBool(env, "CHAT_MAPPER_RECEIPTS", true),
@@ -79,7 +75,6 @@ export function loadConfig(env: Env): ChatMapperConfig {
     queueLimitPerTarget: readInt(env, "CHAT_MAPPER_QUEUE_LIMIT_PER_TARGET", 100, { min: 1 }),
     s2xStateTtlSeconds: readInt(env, "CHAT_MAPPER_S2X_STATE_TTL_SECONDS", 300, { min: 1 }),
     threadTtlSeconds: readInt(env, "CHAT_MAPPER_THREAD_TTL_SECONDS", 86_400, { min: 1 }),
-    loopTag,
     ratePerSender: readInt(env, "CHAT_MAPPER_RATE_PER_SENDER", 0, { min: 0 }),
   });
 }

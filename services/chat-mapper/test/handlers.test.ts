@@ -206,6 +206,28 @@ describe("X2S handler (xmpp.in.message)", () => {
   });
 });
 
+describe("scope and limits", () => {
+  it("IM-GEN-01: only pager-mode MESSAGE is taken; INVITE (sessions) reaches no chat-mapper", async () => {
+    await expect(
+      bus.request("stox.v1.sip.in.invite", new TextEncoder().encode("{}"), { timeoutMs: 500 }),
+    ).rejects.toMatchObject({ code: "STOX_BUS_NO_RESPONDERS" });
+  });
+
+  it("IM-SEC-05: over the per-sender rate the SIP sender gets 503 + Retry-After and the XMPP sender resource-constraint", async () => {
+    handlers.stop();
+    await start(loadConfig({ ...env, CHAT_MAPPER_RATE_PER_SENDER: "1" }));
+    const xmpp = fakeXmppEdge(bus);
+    fakeSipEdge(bus);
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await sipIn(bus, sipMessage({ cseq: i + 1 })));
+    expect(answers.map((a) => a.ok && a.status)).toEqual([200, 200, 503]);
+    expect(xmpp.stanzas).toHaveLength(2);
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await xmppIn(bus, xmppMessage({ id: `r${i}` })));
+    expect(replies[2]).toMatchObject({ ok: false, stanzaError: { condition: "resource-constraint", type: "wait" } });
+  });
+});
+
 describe("errors after the 2xx (IM-S2X-15, IM-TYPE-05)", () => {
   it("an XMPP error for an S2X stanza becomes a report MESSAGE to the SIP sender and is never answered", async () => {
     const xmpp = fakeXmppEdge(bus);
