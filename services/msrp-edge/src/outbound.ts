@@ -61,10 +61,21 @@ export async function sendMessage(
   const connection = await edge.connectionFor(session);
   session.rememberSent(message.messageId);
   let failed: TransactionOutcome | undefined;
+  let onFailure: (outcome: TransactionOutcome) => void = () => {};
+  const failure = new Promise<TransactionOutcome>((resolve) => {
+    onFailure = resolve;
+  });
   const outcomes: Promise<TransactionOutcome>[] = [];
   for (let chunk = message.next(edge.config.sendChunkBytes); chunk; chunk = message.next(edge.config.sendChunkBytes)) {
     const outcome = connection.track(chunk).then((o) => {
-      if (o.kind !== "unacknowledged" && !(o.kind === "response" && o.response.statusCode === 200)) failed ??= o;
+      if (
+        failed === undefined &&
+        o.kind !== "unacknowledged" &&
+        !(o.kind === "response" && o.response.statusCode === 200)
+      ) {
+        failed = o;
+        onFailure(o);
+      }
       return o;
     });
     outcomes.push(outcome);
@@ -72,13 +83,16 @@ export async function sendMessage(
     session.lastActivityMs = edge.now();
     // MSRP-RESP-05 / MSRP-CHUNK-08: after an error for an earlier chunk, send no more of this message.
     if (failed !== undefined || connection.isClosed) break;
+    // Let responses and other sessions' traffic in between chunks (MSRP-CHUNK-06, MSRP-RESP-05).
+    if (!message.isFinished) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (failed !== undefined) {
     const abort = message.abort();
     if (abort) void connection.write(abort);
   }
-  const results = await Promise.all(outcomes);
-  return outcomeOf(edge, session, failed ?? results.at(-1), message.messageId);
+  // The first failure decides at once; otherwise the last chunk's outcome (all chunks answered).
+  const last = await Promise.race([Promise.all(outcomes).then((all) => all.at(-1)), failure]);
+  return outcomeOf(edge, session, last, message.messageId);
 }
 
 function outcomeOf(

@@ -4,7 +4,7 @@ import { msrpCommandResultCodec } from "@stox/events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { atPort, FIG2, FIG3, S11_1, S11_4, S11_5, S11_6 } from "./fixtures/rfc4975.js";
 import type { BusFactory } from "./helpers/buses.js";
-import { type EdgeUnderTest, startEdge } from "./helpers/edge-harness.js";
+import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
