@@ -22,6 +22,10 @@ declare module "@xmpp/xml" {
     attrs?: Record<string, string> | null,
     ...children: (Element | string)[]
   ): Element;
+  export class Parser {
+    on(event: "element" | "start" | "end" | "error", listener: (element: Element) => void): this;
+    write(data: string): void;
+  }
   export function escapeXML(s: string): string;
   export function escapeXMLText(s: string): string;
 }
