@@ -33,8 +33,11 @@ export class SipStreamFramer {
   readonly #maxMessage: number;
   readonly #maxHeader: number;
   readonly #isClient: boolean;
-  #chunks: Buffer[] = [];
-  #buffered = 0;
+  // One growable buffer holding the unread bytes in [#start, #end): appends are amortized O(1), so
+  // a peer trickling one byte per read cannot make the framer copy its backlog again and again.
+  #buf: Buffer = Buffer.allocUnsafe(0);
+  #start = 0;
+  #end = 0;
   /** Total length of the message being read once its head is known, else -1. */
   #expected = -1;
   /** Where to resume the CRLFCRLF search in the buffered head. */
@@ -49,47 +52,57 @@ export class SipStreamFramer {
 
   /** Bytes held while waiting for the rest of a message. */
   get bufferedBytes(): number {
-    return this.#buffered;
+    return this.#end - this.#start;
   }
 
   push(chunk: Uint8Array): FramerEvent[] {
     if (this.#failed !== undefined) throw this.#failed;
     const events: FramerEvent[] = [];
     if (chunk.length === 0) return events;
-    this.#chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    this.#buffered += chunk.length;
+    this.#append(chunk);
     try {
       while (this.#next(events)) {
         /* keep cutting */
       }
     } catch (e) {
       this.#failed = e instanceof SipParseError ? e : new SipParseError("framing failed", { cause: e });
-      this.#chunks = [];
-      this.#buffered = 0;
+      this.#buf = Buffer.allocUnsafe(0);
+      this.#start = this.#end = 0;
       throw this.#failed;
     }
     return events;
   }
 
+  #append(chunk: Uint8Array): void {
+    const held = this.#end - this.#start;
+    if (this.#end + chunk.length > this.#buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(held + chunk.length, 2 * this.#buf.length, 4096));
+      this.#buf.copy(grown, 0, this.#start, this.#end);
+      this.#buf = grown;
+      this.#start = 0;
+      this.#end = held;
+    }
+    this.#buf.set(chunk, this.#end);
+    this.#end += chunk.length;
+  }
+
   #joined(): Buffer {
-    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#buffered)];
-    return this.#chunks[0] ?? Buffer.alloc(0);
+    return this.#buf.subarray(this.#start, this.#end);
   }
 
   #consume(n: number): void {
-    const buf = this.#joined();
-    const rest = buf.subarray(n);
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#buffered = rest.length;
+    this.#start += n;
+    if (this.#start === this.#end) this.#start = this.#end = 0;
     this.#searchFrom = 0;
     this.#expected = -1;
   }
 
   /** Cuts one event off the front of the buffer; false when more bytes are needed. */
   #next(events: FramerEvent[]): boolean {
-    if (this.#buffered === 0) return false;
+    const held = this.#end - this.#start;
+    if (held === 0) return false;
     if (this.#expected >= 0) {
-      if (this.#buffered < this.#expected) return false;
+      if (held < this.#expected) return false;
       const buf = this.#joined();
       events.push({ type: "message", data: Buffer.from(buf.subarray(0, this.#expected)) });
       this.#consume(this.#expected);
