@@ -7,6 +7,21 @@ export {
   pendingCleanups,
   registerCleanup,
 } from "./cleanup.js";
+export {
+  type Catalogue,
+  computeCoverage,
+  findRequirementIds,
+  type LevelBucket,
+  levelBucket,
+  listTestFiles,
+  type ParsedSpec,
+  parseSpecRequirements,
+  type Requirement,
+  renderMarkdownReport,
+  renderTextReport,
+  type SpecCoverage,
+  scanTestFiles,
+} from "./conformance/index.js";
 export { HarnessProcessError, HarnessTimeoutError } from "./errors.js";
 export { type NatsHandle, type StartNatsOptions, startNats } from "./nats.js";
 export { canConnect, freePort, isPortFree } from "./ports.js";
