@@ -1,7 +1,7 @@
 // `pnpm bench`: finds every `*.bench.ts` under bench/, libs/*/bench/ and services/*/bench/, runs them one
 // after another (never in parallel: they share two cores) and prints their tables.
 // `pnpm bench <filter>` runs only the modules whose path contains <filter>.
-import { readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type BenchModule, formatTable } from "./table.ts";
@@ -15,7 +15,11 @@ function benchFiles(): string[] {
   }
   return dirs
     .filter((d) => existsSync(d))
-    .flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".bench.ts")).map((f) => join(d, f)))
+    .flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith(".bench.ts"))
+        .map((f) => join(d, f)),
+    )
     .sort();
 }
 

@@ -1,3 +1,18 @@
+export {
+  BusClosedError,
+  BusConnectionError,
+  BusError,
+  InvalidKvKeyError,
+  InvalidSubjectError,
+  KvConflictError,
+  NoRespondersError,
+  PayloadTooLargeError,
+  RequestTimeoutError,
+} from "./errors.js";
+export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.js";
+export { connectNatsBus, type NatsBusOptions } from "./nats-bus.js";
+export { subjectMatches } from "./subject.js";
+export { type TracedBusOptions, tracedBus } from "./traced-bus.js";
 export type {
   Bus,
   BusErrorListener,
@@ -14,18 +29,3 @@ export type {
   SubscribeOptions,
   Subscription,
 } from "./types.js";
-export {
-  BusClosedError,
-  BusConnectionError,
-  BusError,
-  InvalidKvKeyError,
-  InvalidSubjectError,
-  KvConflictError,
-  NoRespondersError,
-  PayloadTooLargeError,
-  RequestTimeoutError,
-} from "./errors.js";
-export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.js";
-export { connectNatsBus, type NatsBusOptions } from "./nats-bus.js";
-export { subjectMatches } from "./subject.js";
-export { tracedBus, type TracedBusOptions } from "./traced-bus.js";

@@ -1,12 +1,12 @@
 import {
   connect,
   ErrorCode,
-  headers as natsHeaders,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
   NatsError,
   type Subscription as NatsSubscription,
+  headers as natsHeaders,
 } from "nats";
 import {
   BusClosedError,

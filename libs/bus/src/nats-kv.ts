@@ -1,4 +1,4 @@
-import { type KV, type KvEntry as NatsKvEntry, KvWatchInclude, type NatsConnection, NatsError } from "nats";
+import { type KV, KvWatchInclude, type NatsConnection, NatsError, type KvEntry as NatsKvEntry } from "nats";
 import { KvConflictError } from "./errors.js";
 import { checkBucketName, checkKvKey } from "./subject.js";
 import type { BusErrorListener, KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";

@@ -42,7 +42,10 @@ export function tracedBus(bus: Bus, { tracer }: TracedBusOptions): Bus {
   function producerSpan(operation: string, subject: string) {
     return tracer.startSpan(`${operation} ${subject}`, {
       kind: operation === "send" ? SpanKind.PRODUCER : SpanKind.CLIENT,
-      attributes: { "messaging.system": bus.kind === "nats" ? "nats" : "stox-memory", "messaging.destination.name": subject },
+      attributes: {
+        "messaging.system": bus.kind === "nats" ? "nats" : "stox-memory",
+        "messaging.destination.name": subject,
+      },
     });
   }
 
@@ -96,7 +99,10 @@ export function tracedBus(bus: Bus, { tracer }: TracedBusOptions): Bus {
     publish(subject: string, data: Uint8Array, options: PublishOptions = {}) {
       const span = producerSpan("send", subject);
       try {
-        bus.publish(subject, data, { ...options, headers: inject(trace.setSpan(context.active(), span), options.headers) });
+        bus.publish(subject, data, {
+          ...options,
+          headers: inject(trace.setSpan(context.active(), span), options.headers),
+        });
       } finally {
         span.end();
       }

@@ -3,7 +3,20 @@ import { defineCodec } from "./codec.js";
 import { envelope, gatewayErrorSchema } from "./common.js";
 
 // SIP methods an edge may hand to mappers. OPTIONS (and CANCEL/ACK of non-2xx) are answered by the edge itself.
-export const sipInMethods = ["message", "subscribe", "notify", "publish", "invite", "ack", "bye", "cancel", "info", "update", "refer", "prack"] as const;
+export const sipInMethods = [
+  "message",
+  "subscribe",
+  "notify",
+  "publish",
+  "invite",
+  "ack",
+  "bye",
+  "cancel",
+  "info",
+  "update",
+  "refer",
+  "prack",
+] as const;
 export type SipInMethod = (typeof sipInMethods)[number];
 
 /** `stox.v1.sip.in.<method>`: a SIP request the edge received, to be answered by a mapper. */
@@ -26,7 +39,10 @@ const nameAddr = z.object({
 /** Body text. SIP bodies are bytes: non-UTF-8 bodies travel as base64 with bodyEncoding "base64". */
 const bodyFields = {
   contentType: z.string().max(256).optional(),
-  body: z.string().max(1024 * 1024).optional(),
+  body: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
   bodyEncoding: z.enum(["utf8", "base64"]).optional(),
 };
 

@@ -24,7 +24,11 @@ const sipMessage: SipRequestReceived = {
   callId: "asd88asd77a@1.2.3.4",
   cseq: 1,
   headers: [["Max-Forwards", "70"]],
-  transport: { protocol: "udp", remote: { address: "127.0.0.1", port: 5070 }, local: { address: "127.0.0.1", port: 5060 } },
+  transport: {
+    protocol: "udp",
+    remote: { address: "127.0.0.1", port: 5070 },
+    local: { address: "127.0.0.1", port: 5060 },
+  },
   contentType: "text/plain",
   body: "Art thou not Romeo, and a Montague? ✓",
 };

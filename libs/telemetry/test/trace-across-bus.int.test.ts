@@ -1,6 +1,6 @@
 import { context, trace } from "@opentelemetry/api";
-import { type Bus, connectNatsBus, createMemoryBus, tracedBus } from "@stox/bus";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { type Bus, connectNatsBus, createMemoryBus, tracedBus } from "@stox/bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentTraceId, startTracing } from "../src/index.js";
 

@@ -11,7 +11,10 @@ export function loadGatewayConfig(env: Env, known: readonly string[]): GatewayCo
   if (wanted.length === 1 && wanted[0] === "all") return Object.freeze({ services: known });
   for (const name of wanted) {
     if (!known.includes(name)) {
-      throw new ConfigError("STOX_SERVICES", `unknown service ${JSON.stringify(name)}; known: all, ${known.join(", ")}`);
+      throw new ConfigError(
+        "STOX_SERVICES",
+        `unknown service ${JSON.stringify(name)}; known: all, ${known.join(", ")}`,
+      );
     }
   }
   // Keep registry order whatever order they were named in.

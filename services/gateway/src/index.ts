@@ -1,3 +1,3 @@
-export { loadGatewayConfig, type GatewayConfig } from "./config.js";
+export { type GatewayConfig, loadGatewayConfig } from "./config.js";
 export { registry } from "./registry.js";
 export { startGateway } from "./start-gateway.js";
