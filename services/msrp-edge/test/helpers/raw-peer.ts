@@ -1,6 +1,6 @@
 // A bare MSRP peer for tests: raw bytes out, frames in (parsed with @stox/msrp-lite's framer).
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
 import { buildResponse, type MsrpFrame, MsrpFramer, type MsrpRequest, serializeMsrpMessage } from "@stox/msrp-lite";
 
 export class RawPeer {
@@ -101,18 +101,19 @@ export class PeerServer {
   readonly #server: Server;
   #waiters: (() => void)[] = [];
 
-  private constructor(server: Server) {
+  private constructor(server: Server, event: string) {
     this.#server = server;
-    server.on("connection", (socket) => {
+    server.on(event, (socket: Socket) => {
       this.peers.push(new RawPeer(socket));
       for (const w of this.#waiters.splice(0)) w();
     });
   }
 
-  static async start(): Promise<PeerServer> {
-    const server = createServer();
+  static async start(tls?: { cert: string; key: string }): Promise<PeerServer> {
+    const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }) : createServer();
+    server.on("tlsClientError", () => {});
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-    return new PeerServer(server);
+    return new PeerServer(server, tls ? "secureConnection" : "connection");
   }
 
   get port(): number {
