@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { SipParseError } from "./errors.js";
 import { headerKey } from "./header-names.js";
+import { parseNameAddr } from "./name-addr.js";
 import { findParam } from "./params.js";
 import { REASON_PHRASES } from "./reason-phrases.js";
 import { SipRequest } from "./request.js";
@@ -96,8 +97,17 @@ export function createErrorResponse(error: SipParseError, toTag: string = genera
   if (!error.isAnswerable || c === undefined) return undefined;
   const headers: [string, string][] = c.via.map((v) => ["Via", v] as [string, string]);
   let to = c.to as string;
-  if (!/;\s*tag\s*=/i.test(to)) to = `${to};tag=${toTag}`;
+  if (!hasTag(to)) to = `${to};tag=${toTag}`;
   headers.push(["From", c.from as string], ["To", to], ["Call-ID", c.callId as string], ["CSeq", c.cseq as string]);
   const [names, keys, values] = split(headers);
   return new SipResponse(error.status, error.reason, "SIP/2.0", names, keys, values);
+}
+
+/** Whether a (possibly malformed) To value already carries a tag parameter. */
+function hasTag(to: string): boolean {
+  try {
+    return findParam(parseNameAddr(to).params, "tag") !== undefined;
+  } catch {
+    return /;\s*tag\s*=/i.test(to);
+  }
 }

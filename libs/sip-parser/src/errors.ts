@@ -51,12 +51,14 @@ export class SipParseError extends Error {
 
   /**
    * True when the failed message was a request whose Via, From, To, Call-ID and CSeq were all
-   * present, so an edge can send `status` back (RFC 3261 §8.2.6.2). Responses are never answered.
+   * present, so an edge can send `status` back (RFC 3261 §8.2.6.2). Responses and ACKs are never answered.
    */
   get isAnswerable(): boolean {
     const c = this.context;
+    // RFC 3261 §17.2.3 / §8.2: an ACK is never answered.
     return (
       c?.requestLine !== undefined &&
+      c.requestLine.method !== "ACK" &&
       c.via.length > 0 &&
       c.from !== undefined &&
       c.to !== undefined &&

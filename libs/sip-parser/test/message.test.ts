@@ -154,3 +154,30 @@ describe("multipart bodies (RFC 2046 §5.1)", () => {
     expect(() => parseMultipart(Buffer.from("--b1\r\n\r\nx"), "b1")).toThrow(SipParseError);
   });
 });
+
+describe("error responses", () => {
+  it("an ACK that fails to parse is never answered (RFC 3261 §17.2.3)", () => {
+    const text =
+      "ACK sip:bob@biloxi.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n\r\n";
+    try {
+      parseSipMessage(text);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as SipParseError).message).toMatch(/CSeq method INVITE does not match ACK/);
+      expect((e as SipParseError).isAnswerable).toBe(false);
+    }
+  });
+
+  it("a To whose display name contains ';tag=' still gets a real tag", async () => {
+    const { createErrorResponse } = await import("../src/index.js");
+    const text =
+      'OPTIONS sip:a@b SIP/7.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: "x;tag=y" <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n';
+    try {
+      parseSipMessage(text);
+      expect.unreachable();
+    } catch (e) {
+      const answer = createErrorResponse(e as SipParseError, "real");
+      expect(answer?.header("to")).toBe('"x;tag=y" <sip:c@d>;tag=real');
+    }
+  });
+});
