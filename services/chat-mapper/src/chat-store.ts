@@ -2,9 +2,8 @@ import { type Bus, KvConflictError, type KvStore } from "@stox/bus";
 import { toKvKey } from "@stox/events";
 import type { Disposition } from "./imdn.js";
 
-/** IM-STATE-03: an S2X stanza the gateway sent (or is sending), for late errors and redelivery. */
+/** IM-STATE-03: an S2X stanza the gateway is sending, for late errors, receipts and redelivery. */
 export interface S2XRecord {
-  readonly state: "pending" | "sent";
   readonly sipSenderUri: string;
   readonly sipTargetUri: string;
   readonly senderJid: string;
@@ -28,9 +27,11 @@ export interface ThreadRecord {
 
 /** The shared state of every chat-mapper instance (CORE-ARCH-07), in JetStream KV. */
 export interface ChatStore {
-  /** Creates the S2X record; returns the existing one when another delivery of the same transaction got there first. */
-  claimS2X(stanzaId: string, record: S2XRecord): Promise<S2XRecord | undefined>;
-  markS2XSent(stanzaId: string, record: S2XRecord): Promise<void>;
+  /**
+   * Writes the S2X record before the stanza goes out (one KV write per message); false when the same stanza
+   * id was recorded before, i.e. this is a second delivery of one SIP transaction.
+   */
+  recordS2X(stanzaId: string, record: S2XRecord): Promise<boolean>;
   getS2X(stanzaId: string): Promise<S2XRecord | undefined>;
   putX2SImdn(imdnMessageId: string, record: X2SImdnRecord): Promise<void>;
   getX2SImdn(imdnMessageId: string): Promise<X2SImdnRecord | undefined>;
@@ -63,17 +64,14 @@ export async function openChatStore(bus: Bus, options: ChatStoreOptions): Promis
     bus.kv("chat-threads", { ttlSeconds: options.threadTtlSeconds }),
   ]);
   return {
-    async claimS2X(stanzaId, record) {
+    async recordS2X(stanzaId, record) {
       try {
         await s2x.create(toKvKey(stanzaId), encode(record));
-        return undefined;
+        return true;
       } catch (err) {
         if (!(err instanceof KvConflictError)) throw err;
-        return getJson<S2XRecord>(s2x, toKvKey(stanzaId));
+        return false;
       }
-    },
-    async markS2XSent(stanzaId, record) {
-      await s2x.put(toKvKey(stanzaId), encode({ ...record, state: "sent" }));
     },
     getS2X: (stanzaId) => getJson<S2XRecord>(s2x, toKvKey(stanzaId)),
     async putX2SImdn(imdnMessageId, record) {

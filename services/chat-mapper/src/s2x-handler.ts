@@ -42,7 +42,6 @@ async function deliver(deps: S2XDeps, request: SipRequestReceived, d: S2XStanza)
     return { status: 503, reason: "Service Unavailable", headers: [["Retry-After", "1"]] }; // IM-SEC-05
   }
   const record: S2XRecord = {
-    state: "pending",
     sipSenderUri: d.sipSenderUri,
     sipTargetUri: request.requestUri,
     senderJid: formatJid(d.sender),
@@ -57,19 +56,16 @@ async function deliver(deps: S2XDeps, request: SipRequestReceived, d: S2XStanza)
         }
       : {}),
   };
-  // Idempotency: the id comes from the transaction, so a second delivery of the same request finds the record.
-  const existing = await store.claimS2X(d.stanzaId, record);
-  if (existing?.state === "sent") {
-    deps.metrics.s2x.inc({ outcome: "duplicate" });
-    return success(config);
-  }
+  // The id comes from the SIP transaction, so a second delivery of one request (an edge retry after this or
+  // another instance died before answering) is recognised. Whether the first copy reached XMPP is unknown,
+  // so it is sent again with the same id: at least once, and recipients can tell the copies apart by id.
+  if (!(await store.recordS2X(d.stanzaId, record))) deps.metrics.s2x.inc({ outcome: "redelivered" });
   const sent = await sendStanza(bus, d.stanza, config.xmppSendTimeoutMs);
   if (!sent.ok) {
     deps.metrics.s2x.inc({ outcome: "xmpp-failed" });
     deps.logger.warn({ stanzaId: d.stanzaId, error: sent.error.code }, "xmpp-edge did not take the stanza");
     return sipAnswerForXmppFailure(sent.error);
   }
-  await store.markS2XSent(d.stanzaId, record);
   deps.metrics.s2x.inc({ outcome: "delivered" });
   return success(config); // IM-S2X-11/14: only now, once the stanza is on the XMPP link
 }

@@ -207,7 +207,6 @@ describe("RFC 5438 IMDN <-> XEP-0184 / XEP-0333", () => {
   });
 
   const s2xRecord: S2XRecord = {
-    state: "sent",
     sipSenderUri: "sip:bob@sip.test",
     sipTargetUri: "sip:alice@xmpp.test",
     senderJid: "bob@sip.test",

@@ -93,19 +93,17 @@ describe("shared state in KV (IM-STATE-01..04, CORE-ARCH-07)", () => {
     for (const b of ["chat-s2x", "chat-imdn", "chat-threads"]) await (await bus.kv(b)).destroy();
   });
 
-  it("IM-STATE-03: the first claim of an S2X stanza id wins; a later one sees the record", async () => {
+  it("IM-STATE-03: an S2X stanza id is recorded once; a second record of it reports the repeat", async () => {
     const store = await openChatStore(bus, { s2xTtlSeconds: 60, threadTtlSeconds: 60 });
     const record = {
-      state: "pending" as const,
       sipSenderUri: "sip:b@s",
       sipTargetUri: "sip:a@x",
       senderJid: "b@s",
       targetJid: "a@x",
     };
-    expect(await store.claimS2X("s2x-1", record)).toBeUndefined();
-    expect(await store.claimS2X("s2x-1", record)).toEqual(record);
-    await store.markS2XSent("s2x-1", record);
-    expect((await store.getS2X("s2x-1"))?.state).toBe("sent");
+    expect(await store.recordS2X("s2x-1", record)).toBe(true);
+    expect(await store.recordS2X("s2x-1", record)).toBe(false);
+    expect(await store.getS2X("s2x-1")).toEqual(record);
   });
 
   it("IM-STATE-04: CSeq numbers of one Call-ID increase across concurrent callers, and the thread is remembered", async () => {
