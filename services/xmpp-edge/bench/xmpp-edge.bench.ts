@@ -21,7 +21,10 @@ async function throughEdge(bus: Bus, label: string): Promise<(string | number)[]
   const server = await FakeComponentServer.start(SECRET);
   let fixture: EdgeFixture | undefined;
   try {
-    fixture = startEdge(bus, server.port, { XMPP_EDGE_RATE_PER_SECOND: "0", XMPP_EDGE_REQUEST_TIMEOUT_MS: "30000" });
+    fixture = await startEdge(bus, server.port, {
+      XMPP_EDGE_RATE_PER_SECOND: "0",
+      XMPP_EDGE_REQUEST_TIMEOUT_MS: "30000",
+    });
     const edge = fixture.edge;
     await server.until(() => edge.isReady(), "edge online");
     let received = 0;

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type Env,
+  readBool,
   readEnum,
   readInt,
   readList,
@@ -31,6 +32,21 @@ export interface XmppEdgeConfig {
   readonly userFeatures: readonly string[];
   readonly softwareName: string;
   readonly softwareVersion: string;
+  readonly s2s: S2sConfig;
+}
+
+/** Server-to-server mode settings (used when mode is "s2s"). */
+export interface S2sConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly tlsKey: string | undefined;
+  readonly tlsCert: string | undefined;
+  readonly tlsCa: string | undefined;
+  readonly requireTls: boolean;
+  readonly dialbackSecret: string | undefined;
+  readonly timeoutMs: number;
+  /** Static routes that override SRV: domain -> host:port. */
+  readonly routes: Readonly<Record<string, { readonly host: string; readonly port: number }>>;
 }
 
 export function loadConfig(env: Env): XmppEdgeConfig {
@@ -69,5 +85,40 @@ export function loadConfig(env: Env): XmppEdgeConfig {
     userFeatures: readList(env, "XMPP_EDGE_USER_FEATURES", []),
     softwareName: readString(env, "XMPP_EDGE_SOFTWARE_NAME", "stox"),
     softwareVersion: readString(env, "XMPP_EDGE_SOFTWARE_VERSION", "0.1.0"),
+    s2s: loadS2sConfig(env, mode === "s2s"),
+  });
+}
+
+function loadS2sConfig(env: Env, isUsed: boolean): S2sConfig {
+  const tlsKey = readSecretFile(env, "XMPP_EDGE_S2S_TLS_KEY_FILE");
+  const tlsCert = readSecretFile(env, "XMPP_EDGE_S2S_TLS_CERT_FILE");
+  // CORE-SEC-01 (PROJ): TLS is required on s2s links unless explicitly turned off.
+  const requireTls = readBool(env, "XMPP_EDGE_S2S_REQUIRE_TLS", true);
+  const dialbackSecret = readSecretFile(env, "XMPP_EDGE_DIALBACK_SECRET_FILE")?.trim();
+  if (isUsed && requireTls && (!tlsKey || !tlsCert)) {
+    throw new ConfigError(
+      "XMPP_EDGE_S2S_TLS_CERT_FILE",
+      "and XMPP_EDGE_S2S_TLS_KEY_FILE are required when XMPP_EDGE_S2S_REQUIRE_TLS is true",
+    );
+  }
+  if (isUsed && !dialbackSecret) {
+    throw new ConfigError("XMPP_EDGE_DIALBACK_SECRET_FILE", "is required in s2s mode (XEP-0185 dialback keys)");
+  }
+  const routes: Record<string, { host: string; port: number }> = {};
+  for (const entry of readList(env, "XMPP_EDGE_S2S_ROUTES", [])) {
+    const m = /^([^=]+)=(.+):(\d+)$/.exec(entry);
+    if (!m) throw new ConfigError("XMPP_EDGE_S2S_ROUTES", `entry ${JSON.stringify(entry)} is not domain=host:port`);
+    routes[(m[1] as string).toLowerCase()] = { host: m[2] as string, port: Number(m[3]) };
+  }
+  return Object.freeze({
+    host: readString(env, "XMPP_EDGE_S2S_HOST", "0.0.0.0"),
+    port: readPort(env, "XMPP_EDGE_S2S_PORT", 5269),
+    tlsKey,
+    tlsCert,
+    tlsCa: readSecretFile(env, "XMPP_EDGE_S2S_TLS_CA_FILE"),
+    requireTls,
+    dialbackSecret,
+    timeoutMs: readInt(env, "XMPP_EDGE_S2S_TIMEOUT_MS", 15_000, { min: 100 }),
+    routes: Object.freeze(routes),
   });
 }

@@ -7,7 +7,7 @@ export const xmppEdgeService = defineService<XmppEdgeConfig>({
   name: "xmpp-edge",
   loadConfig,
   async start({ config, bus, logger, metrics }) {
-    const edge = startXmppEdge({ config, bus, logger, metrics });
+    const edge = await startXmppEdge({ config, bus, logger, metrics });
     return { isReady: () => edge.isReady(), stop: () => edge.stop() };
   },
 });

@@ -62,7 +62,7 @@ beforeAll(async () => {
     ],
     users: [{ user: "juliet", password: "pw" }],
   });
-  fixture = startEdge(bus, prosody.componentPort, {
+  fixture = await startEdge(bus, prosody.componentPort, {
     XMPP_EDGE_DOMAINS: `${GATEWAY},${OTHER}`,
     XMPP_EDGE_REQUEST_TIMEOUT_MS: "2000",
     XMPP_EDGE_MAX_STANZA_BYTES: "20000",

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 async function online(env: Record<string, string> = {}): Promise<void> {
-  fixture = startEdge(bus, server.port, env);
+  fixture = await startEdge(bus, server.port, env);
   await server.until(() => fixture.edge.isReady(), "edge online");
 }
 
@@ -274,7 +274,7 @@ describe("outbound commands", () => {
   });
 
   it("replies unavailable when no stream is up", async () => {
-    fixture = startEdge(bus, 1); // nothing listens on port 1
+    fixture = await startEdge(bus, 1); // nothing listens on port 1
     const stanza = el("message", { from: "romeo@sip.example.com", to: "juliet@example.com" });
     const reply = await bus.request(xmppOutSubject("message"), command(stanza), { timeoutMs: 2000 });
     expect(xmppSendResultCodec.decode(reply.data)).toMatchObject({ ok: false, error: { code: "unavailable" } });

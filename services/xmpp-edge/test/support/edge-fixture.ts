@@ -15,7 +15,7 @@ export interface EdgeFixture {
   stop(): Promise<void>;
 }
 
-export function startEdge(bus: Bus, port: number, env: Record<string, string> = {}): EdgeFixture {
+export async function startEdge(bus: Bus, port: number, env: Record<string, string> = {}): Promise<EdgeFixture> {
   const dir = mkdtempSync(join(tmpdir(), "xmpp-edge-"));
   const secretFile = join(dir, "secret");
   writeFileSync(secretFile, `${SECRET}\n`);
@@ -30,7 +30,12 @@ export function startEdge(bus: Bus, port: number, env: Record<string, string> = 
     ...env,
   });
   const metrics = createMetrics({ service: "xmpp-edge" });
-  const edge = startXmppEdge({ config, bus, logger: createLogger({ service: "xmpp-edge", level: "silent" }), metrics });
+  const edge = await startXmppEdge({
+    config,
+    bus,
+    logger: createLogger({ service: "xmpp-edge", level: "silent" }),
+    metrics,
+  });
   return {
     edge,
     metrics,
