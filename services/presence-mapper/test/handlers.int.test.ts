@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { type Bus, connectNatsBus } from "@stox/bus";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sipInSubject, xmppInSubject } from "@stox/events";
+import { type NatsHandle, startNats } from "@stox/test-harness";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PresenceMapper } from "../src/presence-mapper.js";
 import { FakeSipEdge, FakeXmppEdge, headerOf, presence, sipIn, xmppIn } from "./fixtures/fake-edges.js";
 import {
@@ -15,7 +17,17 @@ import { eventually, ManualClock } from "./fixtures/manual-clock.js";
 import { mapperConfig, startMapper } from "./fixtures/mapper-harness.js";
 import { T0 } from "./fixtures/parties.js";
 
-const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+// A private server: the shared one carries other packages' tests, whose fake edges sit in the same queue
+// groups ("sip-edge", "xmpp-edge") and would take our requests.
+let nats: NatsHandle;
+let url: string;
+beforeAll(async () => {
+  nats = await startNats({ isPrivate: true });
+  url = nats.url;
+});
+afterAll(async () => {
+  await nats.stop();
+});
 
 let edgeBus: Bus;
 let mapperBuses: Bus[];
@@ -30,6 +42,11 @@ async function instance(id: string): Promise<{ bus: Bus; mapper: PresenceMapper 
   const mapper = await startMapper({ bus, clock, instanceId: id, bucketPrefix: prefix });
   mapperBuses.push(bus);
   mappers.push(mapper);
+  // Subscriptions made on the mapper's connection reach the server asynchronously: wait until each subject
+  // answers (an empty payload is refused as bad-request, which is all we need to know).
+  for (const subject of [sipInSubject("subscribe"), sipInSubject("notify"), xmppInSubject("presence")]) {
+    await eventually(() => edgeBus.request(subject, new Uint8Array(), { timeoutMs: 1000 }));
+  }
   return { bus, mapper };
 }
 

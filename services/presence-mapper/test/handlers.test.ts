@@ -1,4 +1,5 @@
 import { type Bus, createMemoryBus } from "@stox/bus";
+import { toKvKey } from "@stox/events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PresenceMapper } from "../src/presence-mapper.js";
 import { FakeSipEdge, FakeXmppEdge, headerOf, presence, sipIn, xmppIn } from "./fixtures/fake-edges.js";
@@ -117,6 +118,55 @@ describe("S2X handlers on the in-memory bus (RFC 8048 §5.3)", () => {
         ],
       }),
     ).toMatchObject({ ok: false, error: { code: "not-acceptable" } });
+  });
+});
+
+describe("with the sip-edge's dialog ids", () => {
+  it("PRES-GEN-01 uses the edge's To-tag and dialog id, so refreshes and NOTIFYs stay in the edge's dialog", async () => {
+    const dialogId = toKvKey("edge-call", "edge-tag", "b1");
+    const base = {
+      method: "SUBSCRIBE" as const,
+      from: { uri: BOB, tag: "b1" },
+      callId: "edge-call",
+      headers: [
+        ["Event", "presence"],
+        ["Expires", "600"],
+      ] as [string, string][],
+    };
+    expect(await sipIn(bus, { ...base, to: { uri: ALICE_SIP }, cseq: 1, dialogId })).toMatchObject({ status: 200 });
+    await eventually(() => expect(sip.of("NOTIFY")[0]).toMatchObject({ dialogId, from: { tag: "edge-tag" } }));
+    expect(await sipIn(bus, { ...base, to: { uri: ALICE_SIP, tag: "edge-tag" }, cseq: 2, dialogId })).toMatchObject({
+      status: 200,
+    });
+    await eventually(() => expect(sip.of("NOTIFY")).toHaveLength(2));
+  });
+
+  it("PRES-S2X-10 resends the final NOTIFY from its own dialog data when the edge no longer knows the dialog", async () => {
+    const dialogId = toKvKey("gone-call", "edge-tag", "b1");
+    const base = {
+      method: "SUBSCRIBE" as const,
+      from: { uri: BOB, tag: "b1" },
+      callId: "gone-call",
+      headers: [["Event", "presence"]] as [string, string][],
+    };
+    await sipIn(bus, { ...base, to: { uri: ALICE_SIP }, cseq: 1, dialogId });
+    sip.failDialogs = true;
+    await sipIn(bus, {
+      ...base,
+      to: { uri: ALICE_SIP, tag: "edge-tag" },
+      cseq: 2,
+      dialogId,
+      headers: [
+        ["Event", "presence"],
+        ["Expires", "0"],
+      ],
+    });
+    await eventually(() => {
+      const last = sip.of("NOTIFY").at(-1);
+      expect(last?.dialogId).toBeUndefined();
+      expect(last).toMatchObject({ callId: "gone-call", from: { tag: "edge-tag" }, to: { tag: "b1" } });
+      expect(headerOf(last ?? {}, "Subscription-State")).toBe("terminated;reason=timeout");
+    });
   });
 });
 

@@ -112,7 +112,14 @@ async function requestSip(ctx: MapperContext, cmd: SipRequestCommand): Promise<S
 }
 
 async function sendNotify(ctx: MapperContext, recordKey: string, e: NotifyEffect, gruu: string) {
-  const res = await requestSip(ctx, notifyCommand(e, gruu));
+  const cmd = notifyCommand(e, gruu);
+  let res = await requestSip(ctx, cmd);
+  if (res && !res.ok && res.error.code === "not-found" && cmd.dialogId !== undefined) {
+    // The edge already dropped its dialog (it does so on the 2xx to SUBSCRIBE Expires 0, before our final
+    // NOTIFY): send it from our own dialog data (Call-ID and tags) instead.
+    const { dialogId: _gone, ...withoutEdgeDialog } = cmd;
+    res = await requestSip(ctx, withoutEdgeDialog);
+  }
   const status = res?.ok ? res.status : 408;
   ctx.metrics
     .counter("notifies_sent_total", "NOTIFYs sent, by status class", ["status"])

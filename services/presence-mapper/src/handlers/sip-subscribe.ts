@@ -1,4 +1,4 @@
-import { newEventId, nowIso, type SipRequestReceived, type SipResponseCommand } from "@stox/events";
+import { fromKvKey, newEventId, nowIso, type SipRequestReceived, type SipResponseCommand } from "@stox/events";
 import { GatewayFailure } from "@stox/service-kit";
 import { jidToSipAor, sipUriToBareJid } from "../addresses.js";
 import { acceptsPidf, contactUri, deltaSeconds, headerValue, routeSet, tokenWithParams } from "../sip/sip-headers.js";
@@ -78,7 +78,9 @@ export async function handleSipSubscribe(ctx: MapperContext, req: SipRequestRece
     key = inboundKey(parties.watcherUri, contactJid);
     dialog = {
       callId: req.callId,
-      localTag: ctx.ids.newTag(),
+      // The sip-edge picks the To-tag and tells us the dialog id it will have (Call-ID, its tag, their tag):
+      // use its tag so in-dialog refreshes find the record; without an edge id, pick one ourselves.
+      localTag: (req.dialogId ? fromKvKey(req.dialogId)[1] : undefined) || ctx.ids.newTag(),
       ...(req.from.tag ? { remoteTag: req.from.tag } : {}),
       localUri: parties.contactUri,
       remoteUri: req.from.uri,
