@@ -8,12 +8,12 @@ import {
   sipRequestCommandCodec,
   sipResponseReceivedCodec,
 } from "@stox/events";
+import { type NatsHandle, startNats } from "@stox/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config.js";
 import { SipEdge } from "../src/edge.js";
 import { type MapperStub, startMapperStub } from "./mapper-stub.js";
-import { type NatsServer, startNats } from "./nats.js";
-import { freeUdpPort, runSipp } from "./sipp.js";
+import { runSipp, startSippUas } from "./sipp.js";
 
 function config() {
   return defaultConfig({
@@ -32,7 +32,7 @@ async function send(bus: Bus, cmd: Omit<SipRequestCommand, "v" | "id" | "at">): 
 }
 
 describe("dialogs driven from the bus (sipp as the remote party, real NATS)", () => {
-  let nats: NatsServer;
+  let nats: NatsHandle;
   const buses: Bus[] = [];
   let mapper: MapperStub;
   let mapperBus: Bus;
@@ -40,7 +40,7 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
   let edgeB: SipEdge | undefined;
 
   beforeAll(async () => {
-    nats = await startNats();
+    nats = await startNats({ isPrivate: true });
     mapperBus = await connectNatsBus({ url: nats.url, name: "mapper" });
   });
 
@@ -68,13 +68,11 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
     "INVITE from the bus gets 200 and an ACK, then a BYE built from the KV dialog (%s; creating instance stopped first: %s)",
     async (t, isCreatorStopped) => {
       edgeA = await startEdge();
-      const sippPort = await freeUdpPort();
-      const sipp = runSipp({
+      const uas = await startSippUas({
         scenario: isCreatorStopped ? "uas-invite-bye-elsewhere-answer-200.xml" : "uas-invite-answer-200.xml",
         transport: t,
-        localPort: sippPort,
       });
-      await new Promise((r) => setTimeout(r, 300)); // sipp binds its socket
+      const sippPort = uas.port;
       const uri = `sip:sipp@127.0.0.1:${sippPort}${t === "tcp" ? ";transport=tcp" : ""}`;
       const answer = await send(mapperBus, {
         method: "INVITE",
@@ -103,8 +101,8 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
         dialogId: dialogId ?? "",
       });
       expect(bye.ok && bye.status).toBe(200);
-      const run = await sipp;
-      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const run = await uas.done;
+      expect(run.code, run.log).toBe(0);
       expect(await survivor.dialogs.get(dialogId ?? "")).toBeUndefined();
       await edgeA?.stop();
       await edgeB?.stop();
@@ -149,7 +147,7 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
           transport: t,
           remotePort: edgeA.address(t)?.port ?? 0,
         });
-        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.code, run.log).toBe(0);
         await Promise.all(pending);
         expect(notifies).toHaveLength(1);
         expect(notifies[0]?.ok && notifies[0].status).toBe(200);

@@ -1,9 +1,9 @@
 import { type Bus, connectNatsBus } from "@stox/bus";
+import { type NatsHandle, startNats } from "@stox/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config.js";
 import { SipEdge } from "../src/edge.js";
 import { type MapperStub, startMapperStub } from "./mapper-stub.js";
-import { type NatsServer, startNats } from "./nats.js";
 import { runSipp } from "./sipp.js";
 
 const SDP = "v=0\r\no=gw 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
@@ -19,14 +19,14 @@ function listen() {
 }
 
 describe("INVITE/ACK/BYE dialog across two sip-edge instances (RFC 3261 §12, §13, §15; dialogs in the bus KV)", () => {
-  let nats: NatsServer;
+  let nats: NatsHandle;
   const buses: Bus[] = [];
   let edgeA: SipEdge;
   let edgeB: SipEdge;
   let mapper: MapperStub;
 
   beforeAll(async () => {
-    nats = await startNats();
+    nats = await startNats({ isPrivate: true });
     for (const name of ["sip-edge-a", "sip-edge-b", "mapper"])
       buses.push(await connectNatsBus({ url: nats.url, name }));
     edgeA = await SipEdge.start({ bus: buses[0] as Bus, config: listen() });
@@ -57,7 +57,7 @@ describe("INVITE/ACK/BYE dialog across two sip-edge instances (RFC 3261 §12, §
         remotePort: edgeA.address(t)?.port ?? 0,
         extraArgs: ["-set", "edgeb", String(edgeB.address(t)?.port ?? 0)],
       });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.code, run.log).toBe(0);
       const invite = await mapper.next("invite");
       const bye = await mapper.next("bye");
       const ack = await mapper.next("ack");

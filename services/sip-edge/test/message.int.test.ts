@@ -7,22 +7,22 @@ import {
   sipRequestReceivedCodec,
   sipResponseCommandCodec,
 } from "@stox/events";
+import { type NatsHandle, startNats } from "@stox/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config.js";
 import { SipEdge } from "../src/edge.js";
-import { type NatsServer, startNats } from "./nats.js";
 import { runSipp } from "./sipp.js";
 
 const transports = ["udp", "tcp"] as const;
 
 describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply (sipp over real NATS)", () => {
-  let nats: NatsServer;
+  let nats: NatsHandle;
   let bus: Bus;
   let mapperBus: Bus;
   let edge: SipEdge;
 
   beforeAll(async () => {
-    nats = await startNats();
+    nats = await startNats({ isPrivate: true });
     bus = await connectNatsBus({ url: nats.url, name: "sip-edge" });
     mapperBus = await connectNatsBus({ url: nats.url, name: "chat-mapper" });
     edge = await SipEdge.start({
@@ -32,7 +32,7 @@ describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply 
           { protocol: "udp", address: "127.0.0.1", port: 0 },
           { protocol: "tcp", address: "127.0.0.1", port: 0 },
         ],
-        mapperTimeoutMs: 1500,
+        mapperTimeoutMs: 1000,
       }),
     });
   });
@@ -54,7 +54,7 @@ describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply 
       sipInSubject("message"),
       async (msg: BusMessage) => {
         seen.push(sipRequestReceivedCodec.decode(msg.data));
-        await new Promise((r) => setTimeout(r, 900)); // slow mapper: sipp retransmits every 200 ms meanwhile
+        await new Promise((r) => setTimeout(r, 600)); // slow mapper: sipp retransmits every 200 ms meanwhile
         mapperBus.respond(
           msg,
           sipResponseCommandCodec.encode({
@@ -71,7 +71,7 @@ describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply 
     );
     try {
       const run = await runSipp({ scenario: "uac-message-retrans-expect-200.xml", transport: t, remotePort: port(t) });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.code, run.log).toBe(0);
       expect(seen).toHaveLength(1);
       const ev = seen[0] as SipRequestReceived;
       expect(ev.method).toBe("MESSAGE");
@@ -92,7 +92,7 @@ describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply 
     const sub = mapperBus.subscribe(sipInSubject("message"), () => {}, { queue: "chat-mapper" });
     try {
       const run = await runSipp({ scenario: "uac-message-expect-504.xml", transport: t, remotePort: port(t) });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.code, run.log).toBe(0);
     } finally {
       sub.unsubscribe();
     }
@@ -100,11 +100,11 @@ describe("sip-edge hands MESSAGE to the bus and answers with the mapper's reply 
 
   it.each(transports)("answers 503 with Retry-After when no mapper listens (%s)", async (t) => {
     const run = await runSipp({ scenario: "uac-message-expect-503.xml", transport: t, remotePort: port(t) });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.code, run.log).toBe(0);
   });
 
   it.each(transports)("answers 400 to a malformed request (%s)", async (t) => {
     const run = await runSipp({ scenario: "uac-malformed-expect-400.xml", transport: t, remotePort: port(t) });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.code, run.log).toBe(0);
   });
 });

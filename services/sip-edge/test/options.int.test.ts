@@ -32,6 +32,6 @@ describe("sip-edge answers OPTIONS itself (RFC 3261 §11.2)", () => {
       transport: t,
       remotePort: edge.address(t)?.port ?? 0,
     });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.code, run.log).toBe(0);
   });
 });
