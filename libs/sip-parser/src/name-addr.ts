@@ -46,7 +46,8 @@ export function parseNameAddrAt(s: string, i: number, end: number, inList: boole
   let j = i;
   if (s.charCodeAt(i) === 34) {
     const q = scanQuotedString(s, i, end);
-    displayName = unquote(s.slice(i, q));
+    const inner = s.slice(i + 1, q - 1);
+    displayName = inner.indexOf("\\") < 0 ? inner : unquote(`"${inner}"`);
     j = skipWsp(s, q, end);
     if (s.charCodeAt(j) !== 60) throw syntaxError('expected "<" after display name', j);
   } else {
