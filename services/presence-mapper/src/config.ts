@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ConfigError, type Env, readBool, readInt, readString } from "@stox/service-kit";
+import { ConfigError, type Env, readBool, readInt, readList, readString } from "@stox/service-kit";
 import type { MachineConfig } from "./state/types.js";
 
 export interface PresenceMapperConfig {
@@ -12,6 +12,8 @@ export interface PresenceMapperConfig {
   readonly recordsBucket: string;
   readonly dialogsBucket: string;
   readonly dueBucket: string;
+  /** Home XMPP domains whose users may use the X2S direction (PRES-SEC-02); empty: no restriction. */
+  readonly xmppDomains: readonly string[];
 }
 
 export function loadConfig(env: Env): PresenceMapperConfig {
@@ -41,5 +43,6 @@ export function loadConfig(env: Env): PresenceMapperConfig {
     recordsBucket: readString(env, "PRESENCE_MAPPER_RECORDS_BUCKET", "presence-records"),
     dialogsBucket: readString(env, "PRESENCE_MAPPER_DIALOGS_BUCKET", "presence-dialogs"),
     dueBucket: readString(env, "PRESENCE_MAPPER_DUE_BUCKET", "presence-due"),
+    xmppDomains: readList(env, "PRESENCE_MAPPER_XMPP_DOMAINS", []).map((d) => d.toLowerCase()), // PRES-SEC-02
   });
 }

@@ -65,6 +65,7 @@ export async function startPresenceMapper(o: PresenceMapperOptions): Promise<Pre
     machine: o.config.machine,
     sipRequestTimeoutMs: o.config.sipRequestTimeoutMs,
     xmppRequestTimeoutMs: o.config.xmppRequestTimeoutMs,
+    xmppDomains: o.config.xmppDomains,
     background(task) {
       const p = new Promise<void>((resolve) => setImmediate(resolve))
         .then(task)

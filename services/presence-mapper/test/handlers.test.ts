@@ -234,6 +234,48 @@ describe("X2S handlers on the in-memory bus (RFC 8048 §5.2)", () => {
   });
 });
 
+describe("isolation and privacy", () => {
+  it("PRES-SEC-02 presence from a user of another XMPP domain is refused (forbidden)", async () => {
+    const r = await xmppIn(bus, presence({ from: "eve@elsewhere.test", to: "bob@sip.test", type: "subscribe" }));
+    expect(r).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(sip.sent).toEqual([]);
+  });
+
+  it("PRES-X2S-16 PRES-S2X-13 ending alice's outbound authorization leaves bob's inbound dialog working", async () => {
+    await s2xSubscribeApproveAndNotify({ bus, sip, xmpp }, "call-iso");
+    const d = await x2sSubscribeAndActiveNotify({ bus, sip, xmpp });
+    await x2sUnsubscribe({ bus, sip, xmpp }, d);
+    clock.advance(6000);
+    expect(await xmppIn(bus, presence({ from: "alice@xmpp.test/desk", to: "bob@sip.test" }))).toMatchObject({
+      ok: true,
+    });
+    await eventually(() =>
+      expect(sip.of("NOTIFY").some((n) => n.callId === "call-iso" && n.body?.includes("ID-desk"))).toBe(true),
+    );
+  });
+
+  it("PRES-NTF-20 the presence id attribute is not mapped (no CSeq or PIDF field comes from it)", async () => {
+    await s2xSubscribeApproveAndNotify({ bus, sip, xmpp }, "call-id");
+    clock.advance(6000);
+    expect(
+      await xmppIn(bus, presence({ from: "alice@xmpp.test/desk", to: "bob@sip.test", id: "pres-4711" })),
+    ).toMatchObject({ ok: true });
+    const n = await eventually(() => {
+      const found = sip.of("NOTIFY").find((c) => c.body);
+      expect(found).toBeDefined();
+      return found as NonNullable<typeof found>;
+    });
+    expect(JSON.stringify(n)).not.toContain("4711");
+    expect(headerOf(n, "CSeq")).toBe("3 NOTIFY");
+  });
+
+  it("PRES-GEN-02 PRES-GEN-04 only Event: presence is used; rich presence in PIDF is not forwarded", async () => {
+    await x2sSubscribeAndActiveNotify({ bus, sip, xmpp });
+    expect(sip.of("SUBSCRIBE").every((s) => headerOf(s, "Event") === "presence")).toBe(true);
+    expect(JSON.stringify(xmpp.sent)).not.toContain("rpid");
+  });
+});
+
 describe("several instances", () => {
   it("PRES-STATE-02 CORE-ARCH-07 exactly one of two instances refreshes a subscription (lease by CAS)", async () => {
     mappers.push(await startMapper({ bus, clock, instanceId: "m2", bucketPrefix: "t" }));

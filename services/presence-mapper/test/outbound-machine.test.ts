@@ -105,7 +105,7 @@ describe("X2S requesting (RFC 8048 §5.2.1)", () => {
     ).toEqual([]);
   });
 
-  it("PRES-NTF-15 PRES-NTF-16 a later full-state NOTIFY: changed tuples sent, vanished tuples unavailable", () => {
+  it("PRES-NTF-15 PRES-NTF-16 PRES-STATE-05 a later full-state NOTIFY: changed tuples sent, vanished tuples unavailable", () => {
     const { ids, record } = established();
     const callId = record.dialog?.callId as string;
     const r = onNotify(
@@ -310,7 +310,7 @@ describe("X2S terminated reasons (presence.md §10)", () => {
 });
 
 describe("X2S polling (RFC 8048 §7.1)", () => {
-  it("PRES-POLL-01 probe with no dialog: SUBSCRIBE Expires 0 in a new dialog; its NOTIFY goes to the probe's from", () => {
+  it("PRES-POLL-01 PRES-STATE-07 probe with no dialog: SUBSCRIBE Expires 0 in a new dialog; its NOTIFY goes to the probe's from", () => {
     const ids = counterIds();
     const r = onUserProbe(undefined, outboundParties, "alice@xmpp.test/phone", ids, T0, config);
     const sub = subs(r.effects)[0];

@@ -235,7 +235,7 @@ describe("XMPP presence -> PIDF (RFC 8048 §6.2 Table 1)", () => {
 });
 
 describe("PIDF -> XMPP presence (RFC 8048 §6.3 Table 2)", () => {
-  it("PRES-NTF-13 PRES-NTF-18 maps the RFC 3863 example: one presence per tuple, notes -> statuses", () => {
+  it("PRES-NTF-13 PRES-NTF-18 PRES-GEN-02 maps the RFC 3863 example: one presence per tuple, notes -> statuses, im:im and location dropped", () => {
     const out = pidfToPresences(parsePidf(RFC3863_EXAMPLE));
     expect(out).toHaveLength(2);
     expect(out[0]).toEqual({

@@ -16,6 +16,8 @@ export interface MapperContext {
   /** How long to wait for the sip-edge's final response to a request we send. */
   readonly sipRequestTimeoutMs: number;
   readonly xmppRequestTimeoutMs: number;
+  /** PRES-SEC-02: home XMPP domains allowed to use the X2S direction; empty = all. */
+  readonly xmppDomains: readonly string[];
   /** Runs effects after the reply went out, tracked so stop() can wait for them. */
   background(task: () => Promise<void>): void;
 }

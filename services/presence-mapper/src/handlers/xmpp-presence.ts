@@ -49,6 +49,11 @@ export async function handleXmppPresence(ctx: MapperContext, event: XmppStanzaRe
   } catch (err) {
     throw new GatewayFailure("not-found", "address has no SIP equivalent", false, { cause: err });
   }
+  const fromDomain = from.bare.slice(from.bare.indexOf("@") + 1);
+  if (ctx.xmppDomains.length > 0 && !ctx.xmppDomains.includes(fromDomain)) {
+    // PRES-SEC-02 (RFC 8048 §8.1): the X2S serves only its own domain's users.
+    throw new GatewayFailure("forbidden", "this gateway serves other XMPP domains");
+  }
   const now = ctx.clock.now();
   const type = stanza.attrs.type;
   const outParties = { userJid: from.bare, userUri: xmppUserUri, contactJid: to.bare, contactUri: sipContact };
