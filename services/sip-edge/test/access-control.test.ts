@@ -46,7 +46,7 @@ describe("per-source rate limit (token bucket)", () => {
     expect(rl.take("a")).toBe(0);
   });
 
-  it("answers 503 with Retry-After when a source is over its rate (RFC 3261 §21.5.4)", () => {
+  it("answers 503 with Retry-After when a source is over its rate (RFC 3261 §21.5.4, CORE-SEC-11)", () => {
     const rateLimiter = new RateLimiter({ ratePerSecond: 1, burst: 1, clock: systemClock });
     const opts = { trusted: parseCidrs(["0.0.0.0/0"]), rateLimiter };
     expect(checkAccess(request("MESSAGE"), src("192.0.2.1"), opts)).toBeUndefined();
@@ -85,7 +85,7 @@ describe("digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760)", () => {
     return `Digest username="proxy", realm="gw.example", nonce="${p.get("nonce")}", uri="${uri}", response="${resp}", algorithm=${alg}, cnonce="abc", qop=auth, nc=00000001`;
   }
 
-  it("challenges an untrusted peer with 401, SHA-256 offered before MD5 (RFC 8760 §2.4)", () => {
+  it("challenges an untrusted peer with 401, SHA-256 offered before MD5 (RFC 8760 §2.4, CORE-SEC-06)", () => {
     const r = checkAccess(request("MESSAGE"), src("192.0.2.1"), untrusted);
     expect(r?.status).toBe(401);
     const www = r?.headerValues("www-authenticate") ?? [];
@@ -111,13 +111,13 @@ describe("digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760)", () => {
     expect(r?.header("www-authenticate")).toMatch(/stale=true/);
   });
 
-  it("admits trusted peers without a challenge, and never challenges ACK or CANCEL (§22.1)", () => {
+  it("admits trusted peers (allow-list, CORE-SEC-06) without a challenge, and never challenges ACK or CANCEL (§22.1)", () => {
     expect(checkAccess(request("MESSAGE"), src("10.9.9.9"), untrusted)).toBeUndefined();
     expect(checkAccess(request("CANCEL"), src("192.0.2.1"), untrusted)).toBeUndefined();
     expect(checkAccess(request("ACK"), src("192.0.2.1"), untrusted)).toBeUndefined();
   });
 
-  it("refuses untrusted peers with 403 when no digest is configured", () => {
+  it("refuses untrusted peers with 403 when no digest is configured (CORE-SEC-06)", () => {
     expect(checkAccess(request("MESSAGE"), src("192.0.2.1"), { trusted: parseCidrs(["10.0.0.0/8"]) })?.status).toBe(
       403,
     );

@@ -65,7 +65,7 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
     ["udp", true],
     ["tcp", false],
   ] as const)(
-    "INVITE from the bus gets 200 and an ACK, then a BYE built from the KV dialog (%s; creating instance stopped first: %s)",
+    "INVITE from the bus gets 200 and an ACK, then a BYE built from the KV dialog (%s; creating instance stopped first: %s; CORE-ARCH-07)",
     async (t, isCreatorStopped) => {
       edgeA = await startEdge();
       const uas = await startSippUas({

@@ -103,7 +103,7 @@ describe("SipEdge on the in-memory bus over UDP", () => {
     expect(r.body.toString()).toBe("ok");
   });
 
-  it("answers a malformed request 400 and an oversize one 513 (RFC 3261 §21.4.1, §21.5.14)", async () => {
+  it("answers a malformed request 400 and an oversize one 513 (RFC 3261 §21.4.1, §21.5.14, CORE-SEC-11)", async () => {
     peer.send(sipText("MESSAGE", peer.port).replace("CSeq: 1 MESSAGE", "CSeq: x MESSAGE"), port);
     await peer.waitFor(isResponse(400));
     await start({ maxMessageBytes: 600 });

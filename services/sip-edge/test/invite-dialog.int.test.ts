@@ -47,7 +47,7 @@ describe("INVITE/ACK/BYE dialog across two sip-edge instances (RFC 3261 §12, §
   });
 
   it.each(["udp", "tcp"] as const)(
-    "sipp INVITE answered via the bus on instance A, BYE handled by instance B from the KV dialog (%s)",
+    "sipp INVITE answered via the bus on instance A, BYE handled by instance B from the KV dialog (%s, CORE-ARCH-07)",
     async (t) => {
       mapper.seen.length = 0;
       const run = await runSipp({

@@ -26,12 +26,15 @@ describe("sip-edge answers OPTIONS itself (RFC 3261 §11.2)", () => {
     await bus?.drain();
   });
 
-  it.each(["udp", "tcp"] as const)("answers a sipp OPTIONS with 200, Allow, Accept, Supported over %s", async (t) => {
-    const run = await runSipp({
-      scenario: "uac-options-expect-200.xml",
-      transport: t,
-      remotePort: edge.address(t)?.port ?? 0,
-    });
-    expect(run.code, run.log).toBe(0);
-  });
+  it.each(["udp", "tcp"] as const)(
+    "answers a sipp OPTIONS with 200, Allow, Accept, Supported over %s (CORE-ARCH-03)",
+    async (t) => {
+      const run = await runSipp({
+        scenario: "uac-options-expect-200.xml",
+        transport: t,
+        remotePort: edge.address(t)?.port ?? 0,
+      });
+      expect(run.code, run.log).toBe(0);
+    },
+  );
 });

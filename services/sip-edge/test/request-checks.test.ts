@@ -31,12 +31,12 @@ describe("request checks of a good SIP citizen (RFC 3261 §8.2)", () => {
     expect(checkRequest(request("CANCEL", { extra: ["Require: foo"] }), policy)).toBeUndefined();
   });
 
-  it("answers Max-Forwards 0 with 483 (§16.3), except OPTIONS", () => {
+  it("answers Max-Forwards 0 with 483 (§16.3, CORE-SEC-03), except OPTIONS", () => {
     expect(checkRequest(request("MESSAGE", { extra: [] }).setHeader("Max-Forwards", "0"), policy)?.status).toBe(483);
     expect(checkRequest(request("OPTIONS").setHeader("Max-Forwards", "0"), policy)).toBeUndefined();
   });
 
-  it("answers a request that passed through this edge before with 482 (§16.3 loop detection)", () => {
+  it("answers a request that passed through this edge before with 482 (§16.3 loop detection, CORE-SEC-04)", () => {
     const r = request("MESSAGE", { extra: ["Via: SIP/2.0/UDP gw.example:5060;branch=z9hG4bKours"] });
     expect(checkRequest(r, policy)?.status).toBe(482);
   });
@@ -45,7 +45,7 @@ describe("request checks of a good SIP citizen (RFC 3261 §8.2)", () => {
     expect(checkRequest(request("MESSAGE", { uri: "mailto:bob@example.com" }), policy)?.status).toBe(416);
   });
 
-  it("answers a body over the limit with 413", () => {
+  it("answers a body over the limit with 413 (CORE-SEC-11)", () => {
     expect(checkRequest(request("MESSAGE", { body: "x".repeat(101) }), policy)?.status).toBe(413);
   });
 

@@ -46,7 +46,7 @@ afterEach(() => {
 });
 
 describe("non-INVITE client transaction (RFC 3261 §17.1.2)", () => {
-  it("retransmits with Timer E (T1 doubling, capped at T2) and times out with Timer F at 64*T1", async () => {
+  it("retransmits with Timer E (T1 doubling, capped at T2) and times out with Timer F at 64*T1 (CORE-ERR-17)", async () => {
     const t = setup();
     t.send("MESSAGE");
     await vi.advanceTimersByTimeAsync(64 * DEFAULT_TIMERS.t1);

@@ -112,7 +112,7 @@ describe("stream and WebSocket transports", () => {
     socket.destroy();
   });
 
-  it("closes a TCP connection that announces an oversize body", async () => {
+  it("closes a TCP connection that announces an oversize body (CORE-SEC-11)", async () => {
     const socket = netConnect({ host: "127.0.0.1", port: edge.address("tcp")?.port ?? 0 });
     await new Promise((r) => socket.once("connect", r));
     const closed = new Promise((r) => socket.once("close", r));
@@ -120,7 +120,7 @@ describe("stream and WebSocket transports", () => {
     await closed;
   });
 
-  it("answers OPTIONS over TLS", async () => {
+  it("answers OPTIONS over TLS (CORE-ARCH-03)", async () => {
     const socket = tlsConnect({
       host: "127.0.0.1",
       port: edge.address("tls")?.port ?? 0,
@@ -134,7 +134,7 @@ describe("stream and WebSocket transports", () => {
     socket.destroy();
   });
 
-  it("sends a bus command to a sips: URI over TLS (RFC 3263: sips defaults to TLS) and reports the 200", async () => {
+  it("sends a bus command to a sips: URI over TLS (RFC 3263: sips defaults to TLS, certificate checked: CORE-SEC-10) and reports the 200", async () => {
     const uri = `sips:gw@127.0.0.1:${edge.address("tls")?.port}`;
     const reply = await bus.request(
       SIP_OUT_REQUEST,

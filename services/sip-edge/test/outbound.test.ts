@@ -1,0 +1,175 @@
+import { type Bus, createMemoryBus } from "@stox/bus";
+import {
+  newEventId,
+  nowIso,
+  SIP_OUT_REQUEST,
+  type SipRequestCommand,
+  type SipResponseReceived,
+  sipRequestCommandCodec,
+  sipResponseReceivedCodec,
+} from "@stox/events";
+import { createResponse, type SipRequest, serializeSipMessage } from "@stox/sip-parser";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultConfig } from "../src/config.js";
+import type { DialogRecord } from "../src/dialog/dialog-record.js";
+import { SipEdge } from "../src/edge.js";
+import { startUdpPeer, type UdpPeer } from "./udp-client.js";
+
+describe("outgoing requests from stox.v1.sip.out.request", () => {
+  let bus: Bus;
+  let edge: SipEdge;
+  let peer: UdpPeer;
+
+  beforeEach(async () => {
+    bus = createMemoryBus();
+    peer = await startUdpPeer();
+    edge = await SipEdge.start({
+      bus,
+      // T1 = 10 ms so Timer F (64*T1) fires within the test.
+      config: defaultConfig({
+        transports: [
+          { protocol: "udp", address: "127.0.0.1", port: 0 },
+          { protocol: "tcp", address: "127.0.0.1", port: 0 },
+        ],
+        timers: { t1: 10, t2: 40, t4: 50 },
+      }),
+    });
+  });
+
+  afterEach(async () => {
+    await edge.stop();
+    await peer.close();
+    await bus.drain();
+  });
+
+  async function command(cmd: Omit<SipRequestCommand, "v" | "id" | "at">): Promise<SipResponseReceived> {
+    const full = { v: 1 as const, id: newEventId(), at: nowIso(), ...cmd };
+    const reply = await bus.request(SIP_OUT_REQUEST, sipRequestCommandCodec.encode(full), { timeoutMs: 5000 });
+    return sipResponseReceivedCodec.decode(reply.data);
+  }
+
+  /** The peer answers every request it gets with `status` (a UAS in three lines). */
+  function autoAnswer(status: number): SipRequest[] {
+    const got: SipRequest[] = [];
+    const loop = async () => {
+      for (;;) {
+        const req = (await peer.waitFor((m) => m.isRequest && !got.includes(m as SipRequest))) as SipRequest;
+        got.push(req);
+        if (req.method === "ACK") continue;
+        peer.sendBytes(
+          serializeSipMessage(createResponse(req, status, { toTag: "peer1" })),
+          edge.address("udp")?.port ?? 0,
+        );
+      }
+    };
+    void loop();
+    return got;
+  }
+
+  it("starts a new request with a new Call-ID, From-tag, branch, CSeq 1 and Max-Forwards 70 (CORE-ARCH-06)", async () => {
+    const got = autoAnswer(200);
+    const uri = `sip:bob@127.0.0.1:${peer.port}`;
+    const r1 = await command({
+      method: "MESSAGE",
+      requestUri: uri,
+      from: { uri: "sip:alice@gw.example" },
+      to: { uri },
+      contentType: "text/plain",
+      body: "hi",
+    });
+    const r2 = await command({
+      method: "MESSAGE",
+      requestUri: uri,
+      from: { uri: "sip:alice@gw.example" },
+      to: { uri },
+      contentType: "text/plain",
+      body: "hi",
+    });
+    expect(r1.ok && r1.status).toBe(200);
+    expect(r2.ok && r2.status).toBe(200);
+    const [a, b] = got as [SipRequest, SipRequest];
+    expect(a.callId).not.toBe(b.callId);
+    expect(a.from.params.find((p) => p.name === "tag")?.value).toMatch(/^[0-9a-f]{16}$/);
+    expect(a.via[0]?.branch).toMatch(/^z9hG4bK/);
+    expect(a.via[0]?.branch).not.toBe(b.via[0]?.branch);
+    expect(a.cseq).toEqual({ seq: 1, method: "MESSAGE" });
+    expect(a.maxForwards).toBe(70);
+    expect(a.header("content-type")).toBe("text/plain");
+    expect(a.body.toString()).toBe("hi");
+  });
+
+  it("reports a local 408 when Timer F fires with no answer (RFC 3261 §17.1.2.2, CORE-ERR-17)", async () => {
+    const uri = `sip:bob@127.0.0.1:${peer.port}`; // the peer stays silent
+    const r = await command({ method: "MESSAGE", requestUri: uri, from: { uri: "sip:alice@gw.example" }, to: { uri } });
+    expect(r.ok && r.status).toBe(408);
+    expect(r.ok && r.isLocal).toBe(true);
+  });
+
+  it("reports a local 503 when the transport fails (CORE-ERR-17)", async () => {
+    const uri = "sip:bob@127.0.0.1:9;transport=tcp"; // nothing listens there: connect is refused
+    const r = await command({ method: "MESSAGE", requestUri: uri, from: { uri: "sip:alice@gw.example" }, to: { uri } });
+    expect(r.ok && r.status).toBe(503);
+    expect(r.ok && r.isLocal).toBe(true);
+  });
+
+  it("answers unavailable when no transport of the edge can reach the target", async () => {
+    const uri = "sip:bob@127.0.0.1:9;transport=ws";
+    const r = await command({ method: "MESSAGE", requestUri: uri, from: { uri: "sip:alice@gw.example" }, to: { uri } });
+    expect(!r.ok && r.error.code).toBe("unavailable");
+  });
+
+  it("answers not-found for a dialog the store does not hold", async () => {
+    const r = await command({
+      method: "BYE",
+      requestUri: "sip:x@y",
+      from: { uri: "sip:a@b" },
+      to: { uri: "sip:x@y" },
+      dialogId: "bm9uZQ.eA.eQ",
+    });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.code).toBe("not-found");
+  });
+
+  it("builds an in-dialog request from the KV dialog: remote target, route set, tags, next CSeq (RFC 3261 §12.2.1.1)", async () => {
+    const got = autoAnswer(200);
+    const dialog: DialogRecord = {
+      v: 1,
+      id: "ZDE.bG9j.cmVt",
+      usage: "subscribe",
+      callId: "d1",
+      localTag: "loc",
+      remoteTag: "rem",
+      localAddr: "<sip:gw@gw.example>",
+      remoteAddr: "<sip:alice@atlanta.example.com>",
+      localCseq: 41,
+      remoteCseq: 7,
+      remoteTarget: "sip:alice@192.0.2.99:5060",
+      routeSet: [`<sip:127.0.0.1:${peer.port};lr>`],
+      isSecure: false,
+      protocol: "udp",
+      createdAt: nowIso(),
+    };
+    await edge.dialogs.create(dialog);
+    const r = await command({
+      method: "NOTIFY",
+      requestUri: "sip:ignored@invalid",
+      from: { uri: "sip:ignored@invalid" },
+      to: { uri: "sip:ignored@invalid" },
+      dialogId: dialog.id,
+      headers: [
+        ["Event", "presence"],
+        ["Subscription-State", "active"],
+      ],
+    });
+    expect(r.ok && r.status).toBe(200);
+    const notify = got[0] as SipRequest;
+    expect(notify.uri).toBe("sip:alice@192.0.2.99:5060");
+    expect(notify.header("route")).toBe(`<sip:127.0.0.1:${peer.port};lr>`);
+    expect(notify.cseq).toEqual({ seq: 42, method: "NOTIFY" });
+    expect(notify.header("from")).toBe("<sip:gw@gw.example>;tag=loc");
+    expect(notify.header("to")).toBe("<sip:alice@atlanta.example.com>;tag=rem");
+    expect(notify.callId).toBe("d1");
+    expect(notify.header("contact")).toMatch(/^<sip:stox@127\.0\.0\.1:\d+>$/);
+    expect((await edge.dialogs.get(dialog.id))?.record.localCseq).toBe(42);
+  });
+});
