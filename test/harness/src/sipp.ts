@@ -43,7 +43,7 @@ export interface SippResult {
   readonly errors: string;
   /** The final statistics screen and sipp's own output. */
   readonly output: string;
-  /** The logs dir: kept when sipp failed; otherwise removed by cleanup() unless the test was marked failed. */
+  /** The logs dir: removed by cleanup() unless the test was marked failed (`markFailed()`). */
   readonly dir: string;
   readonly args: readonly string[];
 }
@@ -103,8 +103,8 @@ export async function startSipp(options: SippOptions): Promise<SippRun> {
       dir,
       args,
     };
-    // A failed run keeps its logs; a good one leaves them to cleanup(), which keeps them too if the test failed.
-    if (result.isSuccess) registerTempDir(dir);
+    // The logs are in the result; the dir goes with cleanup() unless the test was marked failed.
+    registerTempDir(dir);
     return result;
   });
   if (options.target === undefined) {

@@ -1,13 +1,22 @@
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it, onTestFailed } from "vitest";
-import { canConnect, cleanup, isProcessAlive, markFailed, startProsody, xmppClient } from "../src/index.js";
+import {
+  canConnect,
+  cleanup,
+  isProcessAlive,
+  markFailed,
+  type ProsodyHandle,
+  startProsody,
+  xmppClient,
+} from "../src/index.js";
 
 describe("startProsody + xmppClient", () => {
   afterAll(() => cleanup());
 
-  it("delivers a chat message from one Prosody user to another through the harness-started server", async () => {
-    onTestFailed(() => markFailed());
-    const prosody = await startProsody({
+  let server: Promise<ProsodyHandle> | undefined;
+  /** One server for the tests that do not stop or restart it. */
+  const shared = () => {
+    server ??= startProsody({
       domain: "localhost",
       components: [{ name: "sip.localhost", secret: "s3cret" }],
       users: [
@@ -15,6 +24,12 @@ describe("startProsody + xmppClient", () => {
         { user: "bob", password: "bob-pw" },
       ],
     });
+    return server;
+  };
+
+  it("delivers a chat message from one Prosody user to another through the harness-started server", async () => {
+    onTestFailed(() => markFailed());
+    const prosody = await shared();
     const alice = await xmppClient({
       service: prosody.service,
       domain: "localhost",
@@ -65,9 +80,9 @@ describe("startProsody + xmppClient", () => {
 
   it("fails to connect a user with a wrong password, with the SASL error", async () => {
     onTestFailed(() => markFailed());
-    const prosody = await startProsody({ domain: "localhost", users: [{ user: "erin", password: "right" }] });
+    const prosody = await shared();
     await expect(
-      xmppClient({ service: prosody.service, domain: "localhost", username: "erin", password: "wrong" }),
+      xmppClient({ service: prosody.service, domain: "localhost", username: "alice", password: "wrong" }),
     ).rejects.toThrow(/not-authorized/);
   });
 });
