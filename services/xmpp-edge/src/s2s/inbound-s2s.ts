@@ -54,6 +54,7 @@ export class InboundS2sSession {
   #isSecure = false;
   #isCertVerified = false;
   #isSaslDone = false;
+  #authMethod: "sasl-external" | "dialback" | undefined;
 
   constructor(
     socket: Socket,
@@ -73,6 +74,11 @@ export class InboundS2sSession {
 
   get isSecure(): boolean {
     return this.#isSecure;
+  }
+
+  /** How the peer first authenticated on this stream. */
+  get authMethod(): "sasl-external" | "dialback" | undefined {
+    return this.#authMethod;
   }
 
   /** The primary authenticated peer domain, for the event's `stream.peer`. */
@@ -168,7 +174,7 @@ export class InboundS2sSession {
       const cert = secure.getPeerCertificate();
       const from = this.#headerFrom;
       this.#isCertVerified =
-        secure.authorized &&
+        isChainVerified(secure) &&
         from !== undefined &&
         cert?.subject !== undefined &&
         checkServerIdentity(from, cert) === undefined;
@@ -187,6 +193,7 @@ export class InboundS2sSession {
     }
     this.transport.send(el("success", { xmlns: NS.sasl }));
     this.#isSaslDone = true;
+    this.#authMethod ??= "sasl-external";
     if (!this.peerDomains.includes(from)) this.peerDomains.push(from);
     this.transport.restart();
   }
@@ -223,7 +230,10 @@ export class InboundS2sSession {
       streamId: this.#streamId,
       key: textOf(element),
     });
-    if (isValid && !this.peerDomains.includes(remote)) this.peerDomains.push(remote);
+    if (isValid && !this.peerDomains.includes(remote)) {
+      this.peerDomains.push(remote);
+      this.#authMethod ??= "dialback";
+    }
     this.transport.send(el("db:result", { from: local, to: remote, type: isValid ? "valid" : "invalid" }));
     if (!isValid) this.transport.fail("not-authorized", "dialback key invalid");
   }
@@ -231,4 +241,15 @@ export class InboundS2sSession {
 
 function itemNotFound(): XmlElement {
   return el("error", { type: "cancel" }, el("item-not-found", { xmlns: NS.stanzas }));
+}
+
+/**
+ * Whether the peer's certificate chain verified against our trust anchors. A TLSSocket made by hand (as a
+ * STARTTLS upgrade must be) never sets `authorized`: only tls.Server does, from the handle's verifyError().
+ * Ask the handle the same question.
+ */
+function isChainVerified(socket: TLSSocket): boolean {
+  const handle = (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+  if (typeof handle?.verifyError !== "function") return false;
+  return handle.verifyError() === null && socket.getPeerCertificate()?.raw !== undefined;
 }
