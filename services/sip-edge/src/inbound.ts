@@ -8,7 +8,7 @@ import {
   sipResponseCommandCodec,
 } from "@stox/events";
 import { createResponse, generateTag, type SipRequest, type SipResponse } from "@stox/sip-parser";
-import { dialogFromUas, dialogIdOf, TARGET_REFRESH, tagOf } from "./dialog/dialog-record.js";
+import { dialogFromNotify, dialogFromUas, dialogIdOf, TARGET_REFRESH, tagOf } from "./dialog/dialog-record.js";
 import { type EdgeContext, localContact } from "./edge-context.js";
 import { sipStatusForError } from "./error-responses.js";
 import { bodyBytes, EDGE_OWNED_HEADERS, toRequestReceived } from "./event-mapping.js";
@@ -113,6 +113,7 @@ export class InboundHandler implements TransactionUser {
     let dialogId: string | undefined;
     const toTag = tagOf(request.to);
     if (toTag !== undefined) {
+      if (request.method === "NOTIFY") await this.#adoptEarlyNotify(request, toTag, tx.source.protocol);
       const check = await this.#checkDialog(request, toTag);
       if ("reject" in check) {
         await tx.respond(createResponse(request, check.reject));
@@ -193,6 +194,18 @@ export class InboundHandler implements TransactionUser {
       (request.method === "NOTIFY" && /^\s*terminated/i.test(subState)) ||
       (request.method === "SUBSCRIBE" && request.expires === 0 && tagOf(request.to) !== undefined);
     if (ends && !(request.method === "SUBSCRIBE" && response.status >= 300)) await dialogs.delete(dialogId);
+  }
+
+  /** RFC 6665 §4.1.2.4: a NOTIFY that beats the 2xx of our SUBSCRIBE creates the dialog. */
+  async #adoptEarlyNotify(request: SipRequest, toTag: string, protocol: Source["protocol"]): Promise<void> {
+    const dialogs = this.#ctx.dialogs;
+    const id = dialogIdOf(request.callId, toTag, tagOf(request.from) ?? "");
+    if ((await dialogs.get(id)) !== undefined) return;
+    const pending = await dialogs.getPending(request.callId, toTag);
+    if (pending === undefined) return;
+    const d = dialogFromNotify(pending, request, protocol);
+    // The remote CSeq is recorded by the normal check that follows.
+    await dialogs.create({ ...d, remoteCseq: null });
   }
 
   /** RFC 3261 §12.2.2: 481 for an unknown dialog, 500 for an out-of-order CSeq; updates CSeq and target. */

@@ -16,7 +16,7 @@ import {
   type SipResponse,
   serializeSipMessage,
 } from "@stox/sip-parser";
-import { type DialogRecord, dialogFromUac } from "./dialog/dialog-record.js";
+import { type DialogRecord, dialogFromUac, pendingFromSubscribe, tagOf } from "./dialog/dialog-record.js";
 import { type EdgeContext, localContact, localHostPort } from "./edge-context.js";
 import { SipDialogNotFoundError, SipResolveError } from "./errors.js";
 import { toResponseReceived } from "./event-mapping.js";
@@ -104,6 +104,9 @@ export class OutboundHandler {
     };
     const request = dialog === undefined ? buildNewRequest(cmd, parts) : buildInDialogRequest(cmd, dialog, cseq, parts);
     let dialogId = dialog?.id;
+    if (dialog === undefined && request.method === "SUBSCRIBE") {
+      await ctx.dialogs.putPending(pendingFromSubscribe(request, dest.protocol));
+    }
     ctx.transactions.sendRequest(request, dest, {
       onResponse: (res) => {
         if (res.status < 200) return;
@@ -122,9 +125,22 @@ export class OutboundHandler {
         }
         void this.#afterFinal(request, res, dest, dialog).then((id) => reply(toResponseReceived(res, false, id)));
       },
-      onTimeout: () => reply(toResponseReceived(createResponse(request, 408), true, dialogId)),
-      onTransportError: () => reply(toResponseReceived(createResponse(request, 503), true, dialogId)),
+      onTimeout: () => {
+        this.#dropPending(request, dialog);
+        reply(toResponseReceived(createResponse(request, 408), true, dialogId));
+      },
+      onTransportError: () => {
+        this.#dropPending(request, dialog);
+        reply(toResponseReceived(createResponse(request, 503), true, dialogId));
+      },
     });
+  }
+
+  #dropPending(request: SipRequest, dialog: DialogRecord | undefined): void {
+    if (dialog !== undefined || request.method !== "SUBSCRIBE") return;
+    this.#ctx.dialogs
+      .deletePending(request.callId, tagOf(request.from) ?? "")
+      .catch((e: Error) => this.#ctx.onError(e, { where: "dialog store" }));
   }
 
   /** Dialog bookkeeping after a final response; resolves with the dialog id to report. */
@@ -136,6 +152,9 @@ export class OutboundHandler {
   ): Promise<string | undefined> {
     const dialogs = this.#ctx.dialogs;
     try {
+      if (dialog === undefined && request.method === "SUBSCRIBE") {
+        await dialogs.deletePending(request.callId, tagOf(request.from) ?? "");
+      }
       if (dialog === undefined && request.method === "SUBSCRIBE" && res.status < 300) {
         const created = dialogFromUac(request, res, dest.protocol);
         await dialogs.create(created);

@@ -5,10 +5,13 @@ import {
   SIP_OUT_REQUEST,
   type SipRequestCommand,
   type SipResponseReceived,
+  sipInSubject,
   sipRequestCommandCodec,
+  sipRequestReceivedCodec,
+  sipResponseCommandCodec,
   sipResponseReceivedCodec,
 } from "@stox/events";
-import { createResponse, type SipRequest, serializeSipMessage } from "@stox/sip-parser";
+import { createResponse, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config.js";
 import type { DialogRecord } from "../src/dialog/dialog-record.js";
@@ -171,5 +174,52 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     expect(notify.callId).toBe("d1");
     expect(notify.header("contact")).toMatch(/^<sip:stox@127\.0\.0\.1:\d+>$/);
     expect((await edge.dialogs.get(dialog.id))?.record.localCseq).toBe(42);
+  });
+
+  it("takes a NOTIFY that arrives before the SUBSCRIBE's 2xx as creating the dialog (RFC 6665 §4.1.2.4)", async () => {
+    const notified: (string | undefined)[] = [];
+    bus.subscribe(sipInSubject("notify"), (msg) => {
+      notified.push(sipRequestReceivedCodec.decode(msg.data).dialogId);
+      bus.respond(msg, sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }));
+    });
+    const edgePort = edge.address("udp")?.port ?? 0;
+    const uri = `sip:bob@127.0.0.1:${peer.port}`;
+    const replying = command({
+      method: "SUBSCRIBE",
+      requestUri: uri,
+      from: { uri: "sip:alice@gw.example" },
+      to: { uri },
+      headers: [
+        ["Event", "presence"],
+        ["Expires", "600"],
+      ],
+    });
+    const sub = (await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "SUBSCRIBE")) as SipRequest;
+    const notify = [
+      `NOTIFY sip:stox@127.0.0.1:${edgePort} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKearlynotify;rport`,
+      "Max-Forwards: 70",
+      `From: <${uri}>;tag=peer1`,
+      `To: ${sub.header("from")}`,
+      `Call-ID: ${sub.callId}`,
+      "CSeq: 1 NOTIFY",
+      `Contact: <sip:bob@127.0.0.1:${peer.port}>`,
+      "Event: presence",
+      "Subscription-State: active;expires=600",
+      "Content-Length: 0",
+      "",
+      "",
+    ].join("\r\n");
+    peer.sendBytes(Buffer.from(notify), edgePort);
+    await peer.waitFor(
+      (m) => !m.isRequest && (m as SipResponse).cseq.method === "NOTIFY" && (m as SipResponse).status === 200,
+    );
+    peer.sendBytes(serializeSipMessage(createResponse(sub, 200, { toTag: "peer1" })), edgePort);
+    const r = await replying;
+    expect(r.ok && r.status).toBe(200);
+    expect(r.ok && r.dialogId).toBe(notified[0]);
+    const stored = await edge.dialogs.get((r.ok && r.dialogId) || "");
+    expect(stored?.record.remoteTarget).toBe(`sip:bob@127.0.0.1:${peer.port}`);
+    expect(stored?.record.remoteCseq).toBe(1);
   });
 });

@@ -105,5 +105,59 @@ export function dialogFromUac(request: SipRequest, response: SipResponse, protoc
   };
 }
 
+/**
+ * An outgoing SUBSCRIBE not yet answered: enough to build the dialog when a NOTIFY arrives before the
+ * 2xx (RFC 6665 §4.1.2.4), possibly at another edge instance.
+ */
+export interface PendingSubscription {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly localAddr: string;
+  readonly localCseq: number;
+  readonly isSecure: boolean;
+  readonly protocol: TransportProtocol;
+}
+
+export function pendingSubscriptionKey(callId: string, localTag: string): string {
+  return toKvKey("pending-subscribe", callId, localTag);
+}
+
+export function pendingFromSubscribe(request: SipRequest, protocol: TransportProtocol): PendingSubscription {
+  return {
+    callId: request.callId,
+    localTag: tagOf(request.from) ?? "",
+    localAddr: withoutTag(request.from),
+    localCseq: request.cseq.seq,
+    isSecure: request.requestUri.scheme === "sips",
+    protocol,
+  };
+}
+
+/** RFC 6665 §4.1.2.4: a NOTIFY for a pending SUBSCRIBE creates the dialog (route set as a UAS would take it). */
+export function dialogFromNotify(
+  pending: PendingSubscription,
+  notify: SipRequest,
+  protocol: TransportProtocol,
+): DialogRecord {
+  const remoteTag = tagOf(notify.from) ?? "";
+  return {
+    v: 1,
+    id: dialogIdOf(pending.callId, pending.localTag, remoteTag),
+    usage: "subscribe",
+    callId: pending.callId,
+    localTag: pending.localTag,
+    remoteTag,
+    localAddr: pending.localAddr,
+    remoteAddr: withoutTag(notify.from),
+    localCseq: pending.localCseq,
+    remoteCseq: notify.cseq.seq,
+    remoteTarget: firstContact(notify) ?? notify.from.uri.raw,
+    routeSet: notify.recordRoute.map((r) => formatNameAddr(r)),
+    isSecure: pending.isSecure,
+    protocol,
+    createdAt: new Date().toISOString(),
+  };
+}
+
 /** Methods that refresh the remote target (RFC 3261 §12.2, RFC 6665 §4.1.2.2 / §4.2.1). */
 export const TARGET_REFRESH = new Set(["INVITE", "UPDATE", "SUBSCRIBE", "NOTIFY", "REFER"]);

@@ -1,5 +1,5 @@
 import { KvConflictError, type KvStore } from "@stox/bus";
-import type { DialogRecord } from "./dialog-record.js";
+import { type DialogRecord, type PendingSubscription, pendingSubscriptionKey } from "./dialog-record.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -57,5 +57,22 @@ export class DialogStore {
 
   async delete(id: string): Promise<void> {
     await this.kv.delete(id);
+  }
+
+  /** Remembers an outgoing SUBSCRIBE until its final response (see `PendingSubscription`). */
+  async putPending(pending: PendingSubscription): Promise<void> {
+    await this.kv.put(
+      pendingSubscriptionKey(pending.callId, pending.localTag),
+      encoder.encode(JSON.stringify(pending)),
+    );
+  }
+
+  async getPending(callId: string, localTag: string): Promise<PendingSubscription | undefined> {
+    const entry = await this.kv.get(pendingSubscriptionKey(callId, localTag));
+    return entry === null ? undefined : (JSON.parse(decoder.decode(entry.value)) as PendingSubscription);
+  }
+
+  async deletePending(callId: string, localTag: string): Promise<void> {
+    await this.kv.delete(pendingSubscriptionKey(callId, localTag));
   }
 }
