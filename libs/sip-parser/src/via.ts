@@ -35,7 +35,11 @@ function token(s: string, i: number, end: number, what: string): number {
   return e;
 }
 
-function parseSentBy(s: string, i: number, end: number): { host: string; port: number | undefined; next: number } {
+/** Where parseSentBy stopped and the port it read (a shared cursor instead of a result object). */
+const sentByCursor = { next: 0, port: undefined as number | undefined };
+
+/** sent-by = host [ COLON port ]; returns the host and leaves the port and end in `sentByCursor`. */
+function parseSentBy(s: string, i: number, end: number): string {
   let j = i;
   if (s.charCodeAt(i) === 91) {
     j = s.indexOf("]", i);
@@ -44,7 +48,7 @@ function parseSentBy(s: string, i: number, end: number): { host: string; port: n
   } else {
     while (j < end) {
       const c = s.charCodeAt(j);
-      if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46) j++;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 65 && c <= 90)) j++;
       else break;
     }
   }
@@ -56,16 +60,19 @@ function parseSentBy(s: string, i: number, end: number): { host: string; port: n
     k = skipWsp(s, k + 1, end);
     const start = k;
     let n = 0;
-    while (k < end && has(s.charCodeAt(k), DIGIT)) {
-      n = n * 10 + s.charCodeAt(k) - 48;
+    let c = s.charCodeAt(k);
+    while (c >= 48 && c <= 57 && k < end) {
+      n = n * 10 + c - 48;
       if (n > 65535) throw syntaxError("Via port out of range", start);
-      k++;
+      c = s.charCodeAt(++k);
     }
     if (k === start) throw syntaxError("missing Via port", k);
     port = n;
     j = k;
   }
-  return { host, port, next: j };
+  sentByCursor.next = j;
+  sentByCursor.port = port;
+  return host;
 }
 
 /** Checks a Via parameter value that RFC 3261 §20.42 / RFC 3581 constrain; returns the rport value if it is rport. */
@@ -102,8 +109,9 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
     const transport = s.slice(i, e);
     i = skipWsp(s, e, end);
     if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
-    const sentBy = parseSentBy(s, i, end);
-    const params = readGenericParams(s, sentBy.next, end, true);
+    const host = parseSentBy(s, i, end);
+    const port = sentByCursor.port;
+    const params = readGenericParams(s, sentByCursor.next, end, true);
     let branch: string | undefined;
     let received: string | undefined;
     let rport: number | null | undefined;
@@ -116,7 +124,7 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
       else if (name === "received") received ??= p.value ?? undefined;
       else if (name === "rport") rport = p.value === null ? null : Number(p.value);
     }
-    out.push({ protocol, transport, host: sentBy.host, port: sentBy.port, params, branch, received, rport });
+    out.push({ protocol, transport, host, port, params, branch, received, rport });
     i = skipWsp(s, paramCursor.pos, end);
     if (i >= end) return out;
     i++; // the comma
