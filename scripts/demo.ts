@@ -6,7 +6,7 @@
 //   pnpm demo               gateway as its own process on NATS
 //   pnpm demo --embedded    everything in this process on the in-memory bus
 //   pnpm demo --embedded --unregistered
-//                           also load chat-mapper, sip-edge and xmpp-edge from services/ when the gateway
+//                           also load chat-mapper, presence-mapper, sip-edge and xmpp-edge from services/ when the gateway
 //                           registry does not list them yet (said so in the output)
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,11 +19,14 @@ import {
   freePort,
   makeTempDir,
   markFailed,
+  type SipTestUa,
   startNats,
   startProsody,
   startServiceProcess,
   startServicesInProcess,
   startSipTestUa,
+  type XmppTestClient,
+  xml,
   xmppClient,
 } from "../test/harness/src/index.js";
 
@@ -61,7 +64,7 @@ function tapBus(bus: Bus): () => void {
 }
 
 /** Mappers before edges, as the gateway registry orders them. */
-const DEMO_SERVICES = ["chat-mapper", "sip-edge", "xmpp-edge"];
+const DEMO_SERVICES = ["chat-mapper", "presence-mapper", "sip-edge", "xmpp-edge"];
 
 /** The registry, plus (with --unregistered) the demo's services found under services/ but not registered. */
 async function servicesToRun(): Promise<ServiceDefinition[]> {
@@ -89,13 +92,72 @@ function notAvailable(what: string, absent: readonly string[]): void {
   detail("(a service appears here once it is registered in services/gateway/src/registry.ts)");
 }
 
+/** The PIDF basic status and note of a NOTIFY body, for printing (RFC 3863). */
+function pidfSummary(body: string): string {
+  const tuples = [...body.matchAll(/<(?:\w+:)?tuple\b[^>]*\bid="([^"]*)"[^>]*>([\s\S]*?)<\/(?:\w+:)?tuple>/g)];
+  if (tuples.length === 0) return "(no PIDF body)";
+  return tuples
+    .map(([, id, inner]) => {
+      const basic = /<(?:\w+:)?basic>([^<]*)</.exec(inner as string)?.[1] ?? "?";
+      const show = /<(?:\w+:)?show\b[^>]*>([^<]*)</.exec(inner as string)?.[1];
+      const note = /<(?:\w+:)?note[^>]*>([^<]*)</.exec(inner as string)?.[1];
+      return `tuple ${id}: ${basic}${show ? ` (${show})` : ""}${note ? ` "${note}"` : ""}`;
+    })
+    .join("; ");
+}
+
+/** RFC 8048 S2X: bob SUBSCRIBEs to alice's presence; alice approves; her changes reach bob as NOTIFYs. */
+async function showPresenceFlow(alice: XmppTestClient, bob: SipTestUa, sipPort: number): Promise<void> {
+  const bobJid = `bob@${SIP_DOMAIN}`;
+  const notifies: string[] = [];
+  bob.onRequest((req) => {
+    if (req.method === "NOTIFY") {
+      const body = req.body.toString("utf8");
+      notifies.push(body);
+      if (process.env.DEMO_DEBUG) detail(body);
+      detail(`  bob  NOTIFY (${req.header("subscription-state")}): ${pidfSummary(body)} -> 200 OK`);
+    }
+    return 200;
+  });
+  detail(`  bob  SUBSCRIBE sip:alice@${XMPP_DOMAIN} (Event: presence) -> sip-edge 127.0.0.1:${sipPort}`);
+  const response = await bob.request({
+    method: "SUBSCRIBE",
+    uri: `sip:alice@${XMPP_DOMAIN}`,
+    target: { host: "127.0.0.1", port: sipPort },
+    from: `sip:bob@${SIP_DOMAIN}`,
+    headers: [
+      ["Event", "presence"],
+      ["Accept", "application/pidf+xml"],
+      ["Expires", "600"],
+    ],
+    timeoutMs: WAIT_MS,
+  });
+  detail(`  bob  got ${response.status} ${response.reason}`);
+  await alice.waitForStanza((s) => s.is("presence") && s.attrs.type === "subscribe", WAIT_MS);
+  detail(`  alice got a subscription request from ${bobJid}; she approves it`);
+  await alice.send(xml("presence", { to: bobJid, type: "subscribed" }));
+  const sawNotify = async (what: string, test: (body: string) => boolean) => {
+    const deadline = Date.now() + WAIT_MS;
+    while (!notifies.some(test)) {
+      if (Date.now() > deadline) throw new Error(`no NOTIFY ${what} within ${WAIT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await sawNotify("with alice's presence", (b) => b.includes("open"));
+  detail(`  alice <presence><show>away</show><status>in a meeting</status></presence>`);
+  await alice.send(xml("presence", {}, xml("show", {}, "away"), xml("status", {}, "in a meeting")));
+  await sawNotify("with the away status", (b) => b.includes("in a meeting"));
+}
+
 async function main(): Promise<number> {
   say("stox demo: SIP <-> XMPP through the gateway, step by step");
   say(`registered services: ${registry.map((s) => s.name).join(", ") || "(none yet)"}`);
 
   step(isEmbedded ? "Bus: embedded (in-memory, one process)" : "Bus: NATS with JetStream");
-  const nats = isEmbedded ? undefined : await startNats();
-  if (nats) detail(nats.isReused ? `reusing ${nats.url}` : `started nats-server at ${nats.url} (pid ${nats.pid})`);
+  // A private server: on a shared one, other processes' subscribers in the same queue groups would take
+  // the demo's requests, and the tap would print their traffic.
+  const nats = isEmbedded ? undefined : await startNats({ isPrivate: true });
+  if (nats) detail(`started nats-server -js at ${nats.url} (pid ${nats.pid}, store in ${nats.dir})`);
 
   step("Prosody: the XMPP server alice uses");
   const prosody = await startProsody({
@@ -128,6 +190,8 @@ async function main(): Promise<number> {
     XMPP_EDGE_COMPONENT_SECRET_FILE: secretFile,
     CHAT_MAPPER_SIP_DOMAINS: SIP_DOMAIN,
     CHAT_MAPPER_XMPP_DOMAINS: XMPP_DOMAIN,
+    PRESENCE_MAPPER_XMPP_DOMAINS: XMPP_DOMAIN,
+    PRESENCE_MAPPER_NOTIFY_INTERVAL_MS: "200",
     LOG_LEVEL: "warn",
   };
   let running: string[];
@@ -201,10 +265,18 @@ async function main(): Promise<number> {
     }
   }
 
-  step("Presence: alice's availability seen by bob");
+  step(`Presence: bob (SIP) watches alice (XMPP), then alice goes away`);
   const presenceAbsent = missing(running, ["sip-edge", "presence-mapper", "xmpp-edge"]);
-  if (presenceAbsent.length > 0) notAvailable("presence", presenceAbsent);
-  else detail("NOT AVAILABLE YET: the presence step of this demo is not written yet (issue 10 follow-up)");
+  if (presenceAbsent.length > 0) {
+    notAvailable("presence", presenceAbsent);
+  } else {
+    try {
+      await showPresenceFlow(alice, bob, sipPort);
+    } catch (err) {
+      failures++;
+      detail(`FAILED: ${(err as Error).message}`);
+    }
+  }
 
   step("Teardown");
   untap();
