@@ -94,20 +94,40 @@ export class OutboundHandler {
       if (dialog === undefined) throw new SipDialogNotFoundError(cmd.dialogId);
       cseq = dialog.localCseq;
     }
-    const dest = await this.#nextHop(cmd, dialog);
+    const candidates = await this.#nextHops(cmd, dialog);
+    const first = candidates[0] as Destination;
     const parts = {
-      via: this.#via(dest.protocol),
-      contact: localContact(ctx, dest.protocol),
+      via: this.#via(first.protocol),
+      contact: localContact(ctx, first.protocol),
       ...(dialog === undefined && ctx.config.outboundProxy !== undefined
         ? { preloadedRoute: `<${ctx.config.outboundProxy};lr>` }
         : {}),
     };
     const request = dialog === undefined ? buildNewRequest(cmd, parts) : buildInDialogRequest(cmd, dialog, cseq, parts);
-    let dialogId = dialog?.id;
     if (dialog === undefined && request.method === "SUBSCRIBE") {
-      await ctx.dialogs.putPending(pendingFromSubscribe(request, dest.protocol));
+      await ctx.dialogs.putPending(pendingFromSubscribe(request, first.protocol));
     }
-    ctx.transactions.sendRequest(request, dest, {
+    this.#attempt(request, candidates, 0, dialog, reply);
+  }
+
+  /** One client transaction to `candidates[index]`; RFC 3263 §4.3: a transport failure moves to the next one. */
+  #attempt(
+    request: SipRequest,
+    candidates: readonly Destination[],
+    index: number,
+    dialog: DialogRecord | undefined,
+    reply: (r: SipResponseReceived) => void,
+  ): void {
+    const dest = candidates[index] as Destination;
+    if (index > 0) {
+      // A new transaction: a new branch, and the Via and Contact of the transport now used.
+      request.setHeader("Via", this.#via(dest.protocol));
+      if (request.hasHeader("contact") && candidates[index - 1]?.protocol !== dest.protocol) {
+        request.setHeader("Contact", localContact(this.#ctx, dest.protocol));
+      }
+    }
+    let dialogId = dialog?.id;
+    this.#ctx.transactions.sendRequest(request, dest, {
       onResponse: (res) => {
         if (res.status < 200) return;
         if (request.method === "INVITE" && res.status < 300) {
@@ -130,6 +150,10 @@ export class OutboundHandler {
         reply(toResponseReceived(createResponse(request, 408), true, dialogId));
       },
       onTransportError: () => {
+        if (index + 1 < candidates.length) {
+          this.#attempt(request, candidates, index + 1, dialog, reply);
+          return;
+        }
         this.#dropPending(request, dialog);
         reply(toResponseReceived(createResponse(request, 503), true, dialogId));
       },
@@ -185,7 +209,9 @@ export class OutboundHandler {
       if (contact !== undefined) d = { ...d, remoteTarget: contact };
     }
     const ack = buildAck2xx(d, request.cseq.seq, this.#via(dest.protocol));
-    const ackDest = await this.#nextHop({ method: "ACK" } as SipRequestCommand, d).catch(() => dest);
+    const ackDest = await this.#nextHops({ method: "ACK" } as SipRequestCommand, d)
+      .then((all) => all[0] ?? dest)
+      .catch(() => dest);
     await this.#ctx.transports
       .send(serializeSipMessage(ack), ackDest)
       .catch((e: Error) => this.#ctx.onError(e, { where: "ACK for 2xx" }));
@@ -197,21 +223,21 @@ export class OutboundHandler {
   }
 
   /** RFC 3261 §8.1.2 / §12.2.1.1: first Route (route set or outbound proxy), else the Request-URI. */
-  async #nextHop(cmd: SipRequestCommand, dialog: DialogRecord | undefined): Promise<Destination> {
+  async #nextHops(cmd: SipRequestCommand, dialog: DialogRecord | undefined): Promise<Destination[]> {
     const ctx = this.#ctx;
     let target: string;
     if (dialog !== undefined) {
       const flow = dialog.flow;
       if (flow !== undefined && ctx.transports.listener(dialog.protocol)?.hasConnection?.(flow.address, flow.port)) {
-        return { protocol: dialog.protocol, address: flow.address, port: flow.port };
+        return [{ protocol: dialog.protocol, address: flow.address, port: flow.port }];
       }
       const first = dialog.routeSet[0];
       target = first === undefined ? dialog.remoteTarget : parseNameAddr(first).uri.raw;
     } else target = ctx.config.outboundProxy ?? cmd.requestUri;
     const protocols = ctx.transports.protocols;
     const found = await resolveTarget(target, ctx.dns, protocols, dialog?.protocol);
-    const usable = found.find((d) => protocols.includes(d.protocol));
-    if (usable === undefined) throw new SipResolveError(`no usable transport for ${target}`, target);
+    const usable = found.filter((d) => protocols.includes(d.protocol));
+    if (usable.length === 0) throw new SipResolveError(`no usable transport for ${target}`, target);
     return usable;
   }
 }

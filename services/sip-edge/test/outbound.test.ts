@@ -222,4 +222,48 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     expect(stored?.record.remoteTarget).toBe(`sip:bob@127.0.0.1:${peer.port}`);
     expect(stored?.record.remoteCseq).toBe(1);
   });
+
+  it("moves to the next SRV target when the first one refuses the connection (RFC 3263 §4.3)", async () => {
+    bus.subscribe(sipInSubject("message"), (msg) => {
+      bus.respond(msg, sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }));
+    });
+    const tcpPort = edge.address("tcp")?.port ?? 0;
+    const none = () => Promise.reject(new Error("ENOTFOUND"));
+    const dns = {
+      resolveNaptr: none,
+      resolveSrv: (name: string) =>
+        name === "_sip._tcp.failover.example"
+          ? Promise.resolve([
+              { name: "dead.failover.example", port: 9, priority: 10, weight: 0 },
+              { name: "live.failover.example", port: tcpPort, priority: 20, weight: 0 },
+            ])
+          : none(),
+      resolve4: () => Promise.resolve(["127.0.0.1"]),
+      resolve6: none,
+    };
+    const senderBus = createMemoryBus();
+    const sender = await SipEdge.start({
+      bus: senderBus,
+      dns,
+      config: defaultConfig({ transports: [{ protocol: "tcp", address: "127.0.0.1", port: 0 }] }),
+    });
+    try {
+      const cmd: SipRequestCommand = {
+        v: 1,
+        id: newEventId(),
+        at: nowIso(),
+        method: "MESSAGE",
+        requestUri: "sip:bob@failover.example;transport=tcp",
+        from: { uri: "sip:alice@gw.example" },
+        to: { uri: "sip:bob@failover.example" },
+      };
+      const reply = await senderBus.request(SIP_OUT_REQUEST, sipRequestCommandCodec.encode(cmd), { timeoutMs: 5000 });
+      const r = sipResponseReceivedCodec.decode(reply.data);
+      expect(r.ok && r.status).toBe(200);
+      expect(r.ok && r.isLocal).toBeFalsy();
+    } finally {
+      await sender.stop();
+      await senderBus.drain();
+    }
+  });
 });
