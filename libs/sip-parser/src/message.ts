@@ -169,17 +169,36 @@ export abstract class SipMessage {
     return value;
   }
 
-  /** The single value of a header that must appear exactly once. */
-  protected single(name: string): string {
-    const key = headerKey(name);
+  /** The single value of the header with lookup key `key` (lowercase long form); it must appear exactly once. */
+  protected single(key: string): string {
     let found: string | undefined;
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.keys[i] !== key) continue;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
       if (found !== undefined) throw new SipParseError(`more than one ${canonicalHeaderName(key)} header`);
       found = this.values[i];
     }
     if (found === undefined) throw new SipParseError(`missing ${canonicalHeaderName(key)} header`);
     return found;
+  }
+
+  /** First value for a lookup key (lowercase long form), skipping the name normalization. */
+  #first(key: string): string | undefined {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.values[i];
+    return undefined;
+  }
+
+  /** Parses every line of an address-list header given by lookup key. */
+  #addresses(key: string): NameAddr[] {
+    const out: NameAddr[] = [];
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
+      const v = this.values[i] as string;
+      if (v !== "*") parseNameAddrList(v, out);
+    }
+    return out;
   }
 
   /** Via values, topmost first, from every Via line (RFC 3261 §20.42). */
@@ -215,14 +234,15 @@ export abstract class SipMessage {
   /** Max-Forwards, or `undefined` when absent (RFC 2543 peers omit it, RFC 4475 §3.4.1). */
   get maxForwards(): number | undefined {
     if (this.#maxForwards === UNSET) {
-      this.#maxForwards = this.hasHeader("max-forwards") ? parseMaxForwards(this.single("max-forwards")) : undefined;
+      this.#maxForwards =
+        this.keys.indexOf("max-forwards") >= 0 ? parseMaxForwards(this.single("max-forwards")) : undefined;
     }
     return this.#maxForwards as number | undefined;
   }
 
   /** Contact values in order; empty when absent. `Contact: *` (REGISTER) is reported by `isContactStar`. */
   get contact(): readonly NameAddr[] {
-    if (this.#contact === UNSET) this.#contact = this.addressList("contact");
+    if (this.#contact === UNSET) this.#contact = this.#addresses("contact");
     return this.#contact as readonly NameAddr[];
   }
 
@@ -232,20 +252,18 @@ export abstract class SipMessage {
   }
 
   get route(): readonly NameAddr[] {
-    if (this.#route === UNSET) this.#route = this.addressList("route");
+    if (this.#route === UNSET) this.#route = this.#addresses("route");
     return this.#route as readonly NameAddr[];
   }
 
   get recordRoute(): readonly NameAddr[] {
-    if (this.#recordRoute === UNSET) this.#recordRoute = this.addressList("record-route");
+    if (this.#recordRoute === UNSET) this.#recordRoute = this.#addresses("record-route");
     return this.#recordRoute as readonly NameAddr[];
   }
 
   /** Any comma-separated address header (Contact, Route, Path, Service-Route...). */
   addressList(name: string): NameAddr[] {
-    const out: NameAddr[] = [];
-    for (const v of this.headerValues(name)) if (v !== "*") parseNameAddrList(v, out);
-    return out;
+    return this.#addresses(headerKey(name));
   }
 
   /** Any comma-separated token header (Require, Proxy-Require, Supported, Allow...), all lines joined. */
@@ -255,7 +273,7 @@ export abstract class SipMessage {
 
   get contentType(): MediaType | undefined {
     if (this.#contentType === UNSET) {
-      const v = this.header("content-type");
+      const v = this.#first("content-type");
       this.#contentType = v === undefined ? undefined : parseMediaType(v);
     }
     return this.#contentType as MediaType | undefined;
@@ -264,7 +282,7 @@ export abstract class SipMessage {
   /** Expires in seconds, or `undefined` when absent. Throws above 2**32-1 (RFC 4475 §3.1.2.4). */
   get expires(): number | undefined {
     if (this.#expires === UNSET) {
-      const v = this.header("expires");
+      const v = this.#first("expires");
       this.#expires = v === undefined ? undefined : parseDeltaSeconds(v);
     }
     return this.#expires as number | undefined;
@@ -273,7 +291,7 @@ export abstract class SipMessage {
   /** Date header; throws `SipParseError` for anything but an rfc1123-date in GMT (RFC 4475 §3.1.2.12). */
   get date(): Date | undefined {
     if (this.#date === UNSET) {
-      const v = this.header("date");
+      const v = this.#first("date");
       this.#date = v === undefined ? undefined : parseSipDate(v);
     }
     return this.#date as Date | undefined;
