@@ -134,6 +134,9 @@ export class InboundHandler implements TransactionUser {
       await tx.respond(this.#failure(request, e as Error, tx));
       return;
     }
+    // A CANCEL (487) or a transaction timeout may have answered the request meanwhile: then the mapper's
+    // answer is dropped and no dialog is made (RFC 3261 §9.2).
+    if (tx.hasFinal || tx.state === "terminated") return;
     const response = this.#toResponse(tx, reply);
     if (response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, response, dialogId);
     await tx.respond(response);

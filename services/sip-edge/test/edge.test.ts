@@ -134,6 +134,31 @@ describe("SipEdge on the in-memory bus over UDP", () => {
     expect(seen).toEqual(["CANCEL"]);
   });
 
+  it("drops a mapper's late 2xx after a CANCEL and makes no dialog (RFC 3261 §9.2)", async () => {
+    bus.subscribe(sipInSubject("invite"), (msg) => {
+      setTimeout(() => {
+        bus.respond(
+          msg,
+          sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }),
+        );
+      }, 150);
+    });
+    await start({ inviteMapperTimeoutMs: 5000 });
+    const branch = "z9hG4bKlatecancel";
+    peer.send(sipText("INVITE", peer.port, { branch, callId: "c-late" }), port);
+    await peer.waitFor(isResponse(100));
+    peer.send(sipText("CANCEL", peer.port, { branch, callId: "c-late" }), port);
+    const r487 = (await peer.waitFor(isResponse(487))) as SipResponse;
+    const toTag = r487.to.params.find((p) => p.name === "tag")?.value ?? "";
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      peer.received.filter(
+        (m) => !m.isRequest && (m as SipResponse).status === 200 && (m as SipResponse).cseq.method === "INVITE",
+      ),
+    ).toHaveLength(0);
+    expect(await edge.dialogs.get(dialogIdOf("c-late", toTag, "alice1"))).toBeUndefined();
+  });
+
   it("stores the dialog of an answered INVITE, rejects an out-of-order CSeq with 500, ends it on BYE", async () => {
     answerWith("invite", { ok: true, status: 200 });
     answerWith("bye", { ok: true, status: 200 });
