@@ -35,6 +35,10 @@ export interface SipUaRequestOptions {
   readonly from?: string;
   /** To URI; default the Request-URI. */
   readonly to?: string;
+  /** From tag; default a fresh one. Set it (with `toTag`, `callId`, `cseq`) for a request inside a dialog. */
+  readonly fromTag?: string;
+  /** To tag, for a request inside a dialog (RFC 3261 §12.2.1.1). */
+  readonly toTag?: string;
   /** Extra headers (after Via, From, To, Call-ID, CSeq, Max-Forwards, Contact). */
   readonly headers?: HeaderInput;
   readonly body?: string | Uint8Array;
@@ -70,6 +74,11 @@ export interface SipTestUa {
   request(options: SipUaRequestOptions): Promise<SipResponse>;
   /** Answers incoming requests (ACK is never answered). Without a handler, requests are only recorded. */
   onRequest(handler: SipUaHandler): void;
+  /**
+   * Answers a recorded request by hand (when no handler did), on the path it came in: a status number
+   * (response built with `createResponse`) or a response. Provisional answers may be followed by a final one.
+   */
+  respond(request: SipRequest, answer: SipResponse | number): void;
   /** The first recorded request matching `predicate` that no earlier wait returned. */
   waitForRequest(predicate?: (request: SipRequest) => boolean, timeoutMs?: number): Promise<SipRequest>;
   /** Sends bytes as they are (malformed input, hand-written messages). */
@@ -109,6 +118,13 @@ export async function startSipTestUa(options: SipTestUaOptions = {}): Promise<Si
   const pending = new Map<string, Pending>();
   const answered = new Map<string, Buffer>();
   let handler: SipUaHandler | undefined;
+  const paths = new WeakMap<SipRequest, Inbound>();
+  const send = (request: SipRequest, inbound: Inbound, answer: SipResponse | number) => {
+    const response = typeof answer === "number" ? createResponse(request, answer) : answer;
+    const data = serializeSipMessage(response);
+    if (response.status >= 200) answered.set(`${request.via[0]?.branch ?? ""} ${request.method}`, data);
+    inbound.reply(data);
+  };
 
   const answer = async (request: SipRequest, inbound: Inbound) => {
     const key = `${request.via[0]?.branch ?? ""} ${request.method}`;
@@ -116,16 +132,13 @@ export async function startSipTestUa(options: SipTestUaOptions = {}): Promise<Si
     if (previous !== undefined) return inbound.reply(previous); // a retransmission (RFC 3261 §17.2)
     if (handler === undefined || request.method === "ACK") return;
     const result = await handler(request, { source: inbound.source });
-    if (result === undefined) return;
-    const response = typeof result === "number" ? createResponse(request, result) : result;
-    const data = serializeSipMessage(response);
-    if (response.status >= 200) answered.set(key, data);
-    inbound.reply(data);
+    if (result !== undefined) send(request, inbound, result);
   };
   const onInbound = (inbound: Inbound) => {
     const { message } = inbound;
     received.push(message);
     if (message.isRequest) {
+      paths.set(message, inbound);
       for (const wake of [...waiters]) wake();
       answer(message, inbound).catch((err: unknown) => parseErrors.push(err));
       return;
@@ -149,8 +162,8 @@ export async function startSipTestUa(options: SipTestUaOptions = {}): Promise<Si
     const headers: [string, string][] = [
       ["Via", `SIP/2.0/${transport.toUpperCase()} 127.0.0.1:${port};branch=${viaBranch};rport`],
       ["Max-Forwards", "70"],
-      ["From", `<${o.from ?? uri}>;tag=${generateTag()}`],
-      ["To", `<${o.to ?? o.uri}>`],
+      ["From", `<${o.from ?? uri}>;tag=${o.fromTag ?? generateTag()}`],
+      ["To", `<${o.to ?? o.uri}>${o.toTag !== undefined ? `;tag=${o.toTag}` : ""}`],
       ["Call-ID", callId],
       ["CSeq", `${cseq} ${o.method}`],
       ["Contact", `<${uri}>`],
@@ -237,6 +250,11 @@ export async function startSipTestUa(options: SipTestUaOptions = {}): Promise<Si
     request,
     onRequest: (h) => {
       handler = h;
+    },
+    respond: (req, answer) => {
+      const inbound = paths.get(req);
+      if (inbound === undefined) throw new Error("respond(): not a request this UA received");
+      send(req, inbound, answer);
     },
     waitForRequest: (predicate = () => true, timeoutMs = 5_000) =>
       new Promise((resolve, reject) => {

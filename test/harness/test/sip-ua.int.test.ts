@@ -72,3 +72,42 @@ describe("SIP test UA", () => {
     expect(ua.parseErrors).toHaveLength(1);
   });
 });
+
+describe("SIP test UA by hand", () => {
+  afterAll(() => cleanup());
+
+  it("answers a waited-for request with respond() and sends an in-dialog request with both tags (RFC 3261 §12.2.1.1)", async () => {
+    const callee = await startSipTestUa({ transport: "tcp", user: "callee" });
+    const caller = await startSipTestUa({ transport: "tcp", user: "caller" });
+
+    const pending = caller.request({
+      method: "SUBSCRIBE",
+      uri: callee.uri,
+      target: `127.0.0.1:${callee.port}`,
+      fromTag: "caller-tag",
+    });
+    const subscribe = await callee.waitForRequest((r) => r.method === "SUBSCRIBE");
+    callee.respond(subscribe, 200);
+    const ok = await pending;
+    const toTag = ok.to.params.find((p) => p.name === "tag")?.value as string;
+
+    callee.onRequest(() => 200);
+    const notify = await caller.request({
+      method: "NOTIFY",
+      uri: callee.uri,
+      target: `127.0.0.1:${callee.port}`,
+      callId: subscribe.callId,
+      cseq: 2,
+      fromTag: "caller-tag",
+      toTag,
+    });
+    const inDialog = await callee.waitForRequest((r) => r.method === "NOTIFY");
+
+    expect(ok.status).toBe(200);
+    expect(notify.status).toBe(200);
+    expect(inDialog.callId).toBe(subscribe.callId);
+    expect(inDialog.header("from")).toContain("tag=caller-tag");
+    expect(inDialog.header("to")).toContain(`tag=${toTag}`);
+    expect(() => caller.respond(inDialog, 200)).toThrow(/not a request this UA received/);
+  });
+});
