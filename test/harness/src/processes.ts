@@ -32,9 +32,39 @@ export interface ManagedProcess {
 
 /** Process groups still alive: killed on the way out even if no cleanup ran (a crashed test worker). */
 const liveGroups = new Set<number>();
-process.once("exit", () => {
+
+function killAll(): void {
   for (const pid of liveGroups) killGroup(pid, "SIGKILL");
-});
+  liveGroups.clear();
+}
+
+/**
+ * SIGINT/SIGTERM (an interrupted run) end Node without "exit" handlers, and detached children would outlive
+ * it. While children are alive, kill them first, then let the signal take its default course unless
+ * someone else listens for it.
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  killAll();
+  untrackSignals();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+let isTrackingSignals = false;
+function trackSignals(): void {
+  if (isTrackingSignals) return;
+  isTrackingSignals = true;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+function untrackSignals(): void {
+  if (!isTrackingSignals) return;
+  isTrackingSignals = false;
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+}
+
+process.once("exit", killAll);
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -69,10 +99,14 @@ export function spawnManaged(command: string, args: readonly string[], options: 
       // The leader is gone; make sure nothing it started lingers.
       killGroup(pid, "SIGKILL");
       liveGroups.delete(pid);
+      if (liveGroups.size === 0) untrackSignals();
     }
     return status;
   });
-  if (pid !== undefined) liveGroups.add(pid);
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    trackSignals();
+  }
   child.unref();
 
   let stopping: Promise<ExitStatus> | undefined;

@@ -11,6 +11,7 @@ import {
   pendingCleanups,
   startNats,
   startSipp,
+  waitUntil,
 } from "../src/index.js";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -58,6 +59,32 @@ describe("teardown", () => {
     expect(existsSync(join(natsDir, "nats-server.log"))).toBe(true);
     expect(existsSync(join(sippDir, "output.log"))).toBe(true);
     for (const dir of probe.keptDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("kills its children when the test process gets SIGTERM without running cleanup()", async () => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=source", "--import", "tsx", join(import.meta.dirname, "fixtures/killed-by-signal.fixture.ts")],
+      { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const probe = await new Promise<{ pids: number[]; tcpPorts: number[]; dirs: string[] }>((done) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) done(JSON.parse(out.slice(0, out.indexOf("\n"))));
+      });
+    });
+    for (const pid of probe.pids) expect(isProcessAlive(pid)).toBe(true);
+
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.once("exit", (_code, signal) => done(signal)));
+    child.kill("SIGTERM");
+
+    expect(await exited).toBe("SIGTERM");
+    // SIGKILL was sent before the child died; the kernel finishes the job a moment later.
+    for (const pid of probe.pids) await waitUntil(`pid ${pid} gone`, () => !isProcessAlive(pid), 5_000);
+    for (const port of probe.tcpPorts) expect(await canConnect(port), `port ${port}`).toBe(false);
+    // No cleanup() ran, so the logs of the interrupted run are still there.
+    for (const dir of probe.dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("cleanup() stops what a block started before it threw", async () => {
