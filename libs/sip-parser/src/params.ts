@@ -1,4 +1,4 @@
-import { HOST, scan, skipWsp, TOKEN } from "./chars.js";
+import { CHAR, HOST, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import { scanQuotedString, unquote } from "./quoted-string.js";
 
@@ -39,31 +39,33 @@ const NO_PARAMS: readonly SipParam[] = Object.freeze([]);
  * leaves the stop position in `paramCursor.pos`.
  */
 export function readGenericParams(s: string, i: number, end: number, inList: boolean): readonly SipParam[] {
+  // Hand-inlined whitespace and token loops: this runs for every Via, address and media type.
   let params: SipParam[] | undefined;
+  let c = s.charCodeAt(i);
   for (;;) {
-    i = skipWsp(s, i, end);
-    if (i >= end) break;
-    const c = s.charCodeAt(i);
-    if (c === 44 && inList) break;
+    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    if (i >= end || (c === 44 && inList)) break;
     if (c !== 59) throw syntaxError(`expected ";" but found "${s[i]}"`, i);
-    i = skipWsp(s, i + 1, end);
-    const nameEnd = scan(s, i, end, TOKEN);
-    if (nameEnd === i) throw syntaxError("empty parameter name", i);
-    const name = s.slice(i, nameEnd);
-    i = skipWsp(s, nameEnd, end);
+    c = s.charCodeAt(++i);
+    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    const nameStart = i;
+    while (i < end && c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = s.charCodeAt(++i);
+    if (i === nameStart) throw syntaxError("empty parameter name", i);
+    const name = s.slice(nameStart, i);
+    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
     let value: string | null = null;
-    if (i < end && s.charCodeAt(i) === 61) {
-      i = skipWsp(s, i + 1, end);
-      if (i < end && s.charCodeAt(i) === 34) {
-        const q = scanQuotedString(s, i, end);
-        value = s.slice(i, q);
-        i = q;
+    if (c === 61 && i < end) {
+      c = s.charCodeAt(++i);
+      while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+      const valueStart = i;
+      if (c === 34 && i < end) {
+        i = scanQuotedString(s, i, end);
       } else {
-        const v = scan(s, i, end, TOKEN | HOST);
-        if (v === i) throw syntaxError(`empty value for parameter "${name}"`, i);
-        value = s.slice(i, v);
-        i = v;
+        while (i < end && c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = s.charCodeAt(++i);
+        if (i === valueStart) throw syntaxError(`empty value for parameter "${name}"`, i);
       }
+      value = s.slice(valueStart, i);
+      c = s.charCodeAt(i);
     }
     if (params === undefined) params = [];
     params.push({ name, value });
