@@ -11,6 +11,17 @@ import type { Source, TransportProtocol } from "./transport/types.js";
 /** Reports problems that have no caller (the service wires it to its logger). */
 export type EdgeErrorListener = (error: Error, context: Readonly<Record<string, unknown>>) => void;
 
+/** Hooks for metrics; every method optional. Called synchronously: keep them cheap. */
+export interface EdgeObserver {
+  requestReceived?(method: string, protocol: TransportProtocol): void;
+  /** A final response the edge sent to a received request (from a mapper or made by the edge). */
+  finalSent?(status: number, method: string): void;
+  /** A mapper did not answer: "timeout" (504), "no-responders" (503), "error" (500). */
+  mapperFailed?(reason: "timeout" | "no-responders" | "error", method: string): void;
+  /** A request refused before any transaction: parse error, oversize, rate limit. */
+  refusedStateless?(status: number): void;
+}
+
 /** What the inbound and outbound halves of the edge share. */
 export interface EdgeContext {
   readonly config: SipEdgeConfig;
@@ -21,6 +32,7 @@ export interface EdgeContext {
   readonly dialogs: DialogStore;
   readonly dns: DnsResolver;
   readonly onError: EdgeErrorListener;
+  readonly observer: EdgeObserver;
   /** Access control and request checks; a response here ends the request before any mapper sees it. */
   readonly screen: (request: SipRequest, source: Source) => SipResponse | undefined;
 }

@@ -15,7 +15,7 @@ import { RateLimiter } from "./access/rate-limiter.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { SipEdgeConfig } from "./config.js";
 import { DialogStore } from "./dialog/dialog-store.js";
-import type { EdgeContext, EdgeErrorListener } from "./edge-context.js";
+import type { EdgeContext, EdgeErrorListener, EdgeObserver } from "./edge-context.js";
 import { InboundHandler } from "./inbound.js";
 import { OutboundHandler } from "./outbound.js";
 import { checkRequest, type RequestPolicy } from "./request-checks.js";
@@ -35,6 +35,8 @@ export interface SipEdgeOptions {
   /** RFC 3263 lookups; default `node:dns` (tests pass a fake so everything stays on loopback). */
   readonly dns?: DnsResolver;
   readonly onError?: EdgeErrorListener;
+  /** Metrics hooks. */
+  readonly observer?: EdgeObserver;
   /** Options for outgoing TLS connections (CA to trust, servername). */
   readonly tlsClient?: import("node:tls").ConnectionOptions;
 }
@@ -92,6 +94,7 @@ export class SipEdge {
       dialogs: new DialogStore(kv),
       dns: options.dns ?? new Resolver(),
       onError,
+      observer: options.observer ?? {},
       screen: screen.transactional,
     };
     const edge = new SipEdge(transports, transactions, ctx);
@@ -137,14 +140,17 @@ export class SipEdge {
       this.#transactions.receiveResponse(msg, source);
       return;
     }
+    this.#ctx.observer.requestReceived?.(msg.method, source.protocol);
     recordSource(msg, source);
     const to = responseDestination(msg, source);
     if (data.length > this.#ctx.config.maxMessageBytes) {
+      this.#ctx.observer.refusedStateless?.(513);
       this.#sendStateless(serializeSipMessage(createResponse(msg, 513)), to);
       return;
     }
     const limited = this.#rateLimit(msg, source);
     if (limited !== undefined) {
+      this.#ctx.observer.refusedStateless?.(limited.status);
       this.#sendStateless(serializeSipMessage(limited), to);
       return;
     }
@@ -159,6 +165,7 @@ export class SipEdge {
     }
     const response = createErrorResponse(e);
     if (response === undefined) return;
+    this.#ctx.observer.refusedStateless?.(response.status);
     this.#sendStateless(serializeSipMessage(response), {
       protocol: source.protocol,
       address: source.remote.address,

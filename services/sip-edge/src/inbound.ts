@@ -42,19 +42,19 @@ export class InboundHandler implements TransactionUser {
   onRequest(tx: ServerTransaction): void {
     this.#handle(tx).catch((e: Error) => {
       this.#ctx.onError(e, { where: "inbound", method: tx.request.method });
-      void tx.respond(createResponse(tx.request, 500));
+      void this.#respond(tx, createResponse(tx.request, 500));
     });
   }
 
   onCancel(tx: ServerTransaction, invite: ServerTransaction | undefined): void {
     // RFC 3261 §9.2: no matching transaction -> 481; otherwise 200 to the CANCEL and 487 to the INVITE.
     if (invite === undefined || invite.state === "terminated") {
-      void tx.respond(createResponse(tx.request, 481));
+      void this.#respond(tx, createResponse(tx.request, 481));
       return;
     }
-    void tx.respond(createResponse(tx.request, 200));
+    void this.#respond(tx, createResponse(tx.request, 200));
     if (!invite.hasFinal) {
-      void invite.respond(createResponse(invite.request, 487, { toTag: this.#pendingTag(invite) }));
+      void this.#respond(invite, createResponse(invite.request, 487, { toTag: this.#pendingTag(invite) }));
       this.#notify(tx.request, tx.source, "cancel");
     }
   }
@@ -84,6 +84,11 @@ export class InboundHandler implements TransactionUser {
 
   readonly #tags = new WeakMap<ServerTransaction, string>();
 
+  #respond(tx: ServerTransaction, response: SipResponse): Promise<void> {
+    if (!tx.hasFinal && tx.state !== "terminated") this.#ctx.observer.finalSent?.(response.status, tx.request.method);
+    return tx.respond(response);
+  }
+
   #pendingTag(tx: ServerTransaction): string {
     let tag = this.#tags.get(tx);
     if (tag === undefined) {
@@ -98,16 +103,16 @@ export class InboundHandler implements TransactionUser {
     const ctx = this.#ctx;
     const refusal = ctx.screen(request, tx.source);
     if (refusal !== undefined) {
-      await tx.respond(refusal);
+      await this.#respond(tx, refusal);
       return;
     }
     if (request.method === "OPTIONS") {
-      await tx.respond(answerOptions(request, ctx.config));
+      await this.#respond(tx, answerOptions(request, ctx.config));
       return;
     }
     const method = busMethod(request.method);
     if (method === undefined) {
-      await tx.respond(createResponse(request, 501));
+      await this.#respond(tx, createResponse(request, 501));
       return;
     }
     let dialogId: string | undefined;
@@ -116,7 +121,7 @@ export class InboundHandler implements TransactionUser {
       if (request.method === "NOTIFY") await this.#adoptEarlyNotify(request, toTag, tx.source.protocol);
       const check = await this.#checkDialog(request, toTag);
       if ("reject" in check) {
-        await tx.respond(createResponse(request, check.reject));
+        await this.#respond(tx, createResponse(request, check.reject));
         return;
       }
       dialogId = check.dialogId;
@@ -131,7 +136,7 @@ export class InboundHandler implements TransactionUser {
       const msg = await ctx.bus.request(sipInSubject(method), sipRequestReceivedCodec.encode(event), { timeoutMs });
       reply = sipResponseCommandCodec.decode(msg.data);
     } catch (e) {
-      await tx.respond(this.#failure(request, e as Error, tx));
+      await this.#respond(tx, this.#failure(request, e as Error, tx));
       return;
     }
     // A CANCEL (487) or a transaction timeout may have answered the request meanwhile: then the mapper's
@@ -139,15 +144,23 @@ export class InboundHandler implements TransactionUser {
     if (tx.hasFinal || tx.state === "terminated") return;
     const response = this.#toResponse(tx, reply);
     if (response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, response, dialogId);
-    await tx.respond(response);
+    await this.#respond(tx, response);
   }
 
   /** No answer from a mapper: 504 on timeout, 503 + Retry-After when nobody listens, 500 otherwise. */
   #failure(request: SipRequest, e: Error, tx: ServerTransaction): SipResponse {
     const toTag = this.#pendingTag(tx);
     const retry: [string, string][] = [["Retry-After", String(this.#ctx.config.retryAfterSeconds)]];
-    if (e instanceof RequestTimeoutError) return createResponse(request, 504, { toTag });
-    if (e instanceof NoRespondersError) return createResponse(request, 503, { toTag, headers: retry });
+    const observer = this.#ctx.observer;
+    if (e instanceof RequestTimeoutError) {
+      observer.mapperFailed?.("timeout", request.method);
+      return createResponse(request, 504, { toTag });
+    }
+    if (e instanceof NoRespondersError) {
+      observer.mapperFailed?.("no-responders", request.method);
+      return createResponse(request, 503, { toTag, headers: retry });
+    }
+    observer.mapperFailed?.("error", request.method);
     this.#ctx.onError(e, { where: "mapper reply", method: request.method });
     return createResponse(request, 500, { toTag });
   }
