@@ -27,6 +27,8 @@ export interface XmppEdgeConfig {
   readonly maxDepth: number;
   readonly ratePerSecond: number;
   readonly rateBurst: number;
+  readonly peerRatePerSecond: number;
+  readonly peerRateBurst: number;
   readonly requestTimeoutMs: number;
   readonly domainFeatures: readonly string[];
   readonly userFeatures: readonly string[];
@@ -80,6 +82,9 @@ export function loadConfig(env: Env): XmppEdgeConfig {
     maxDepth: readInt(env, "XMPP_EDGE_MAX_DEPTH", 32, { min: 2, max: 1000 }),
     ratePerSecond: readInt(env, "XMPP_EDGE_RATE_PER_SECOND", 50, { min: 0 }), // per sender; 0 = unlimited
     rateBurst: readInt(env, "XMPP_EDGE_RATE_BURST", 200, { min: 1 }),
+    // per stream peer (the XMPP server of a component link, or an s2s peer domain); 0 = unlimited
+    peerRatePerSecond: readInt(env, "XMPP_EDGE_PEER_RATE_PER_SECOND", 0, { min: 0 }),
+    peerRateBurst: readInt(env, "XMPP_EDGE_PEER_RATE_BURST", 1000, { min: 1 }),
     requestTimeoutMs: readInt(env, "XMPP_EDGE_REQUEST_TIMEOUT_MS", 10_000, { min: 10 }),
     domainFeatures: readList(env, "XMPP_EDGE_DISCO_FEATURES", []),
     userFeatures: readList(env, "XMPP_EDGE_USER_FEATURES", []),

@@ -40,6 +40,7 @@ export async function startXmppEdge(deps: XmppEdgeDeps): Promise<XmppEdge> {
     logger,
     metrics,
     limiter: new RateLimiter({ ratePerSecond: config.ratePerSecond, burst: config.rateBurst }),
+    peerLimiter: new RateLimiter({ ratePerSecond: config.peerRatePerSecond, burst: config.peerRateBurst }),
     requestTimeoutMs: config.requestTimeoutMs,
     self: {
       domains: config.domains,

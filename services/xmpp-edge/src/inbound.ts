@@ -37,7 +37,10 @@ export interface InboundDeps {
   readonly bus: Bus;
   readonly logger: Logger;
   readonly metrics: EdgeMetrics;
+  /** Per sender (bare JID). */
   readonly limiter: RateLimiter;
+  /** Per stream peer (s2s peer domain, or the server of a component link). */
+  readonly peerLimiter: RateLimiter;
   readonly self: SelfAnswerOptions;
   /** How long a mapper has to answer before the sender gets remote-server-timeout. */
   readonly requestTimeoutMs: number;
@@ -64,7 +67,9 @@ export async function handleInbound(stanza: XmlElement, stream: InboundStream, d
     return;
   }
   const from = stanza.attrs.from as string;
-  if (!deps.limiter.take(`${stream.peer ?? stream.policy.mode}/${bareJid(from)}`)) {
+  const peer = stream.peer ?? stream.policy.mode;
+  // CORE-SEC-04 (c): rate-limit per peer and per sender.
+  if (!deps.peerLimiter.take(peer) || !deps.limiter.take(`${peer}/${bareJid(from)}`)) {
     deps.metrics.rejected.inc({ reason: "rate-limited" });
     replyError(stanza, stanzaErrorFor("rate-limited", "rate limit exceeded"), stream, deps);
     return;
