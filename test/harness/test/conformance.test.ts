@@ -67,21 +67,21 @@ describe("spec table parser", () => {
 });
 
 describe("requirement ID scanner", () => {
-  const known = new Set(["CORE-ERR-03", "CORE-ERR-04", "CORE-ERR-05", "IM-X2S-01", "MSRP-FRAME-03a"]);
+  const known = new Set(["SAMP-ERR-03", "SAMP-ERR-04", "SAMP-ERR-05", "SAMP-X2S-01", "SAMP-FRAME-03a"]);
 
   it("finds IDs in test names and comments, once each, in order", () => {
-    const text = `it("maps 404 (CORE-ERR-04, RFC 7247 §7)") // also IM-X2S-01 and CORE-ERR-04 again`;
-    expect(findRequirementIds(text, known)).toEqual(["CORE-ERR-04", "IM-X2S-01"]);
+    const text = `it("maps 404 (SAMP-ERR-04, RFC 7247 §7)") // also SAMP-X2S-01 and SAMP-ERR-04 again`;
+    expect(findRequirementIds(text, known)).toEqual(["SAMP-ERR-04", "SAMP-X2S-01"]);
   });
 
   it("expands ranges written with .. or an en dash", () => {
-    expect(findRequirementIds("covers CORE-ERR-03..05", known)).toEqual(["CORE-ERR-03", "CORE-ERR-04", "CORE-ERR-05"]);
-    expect(findRequirementIds("covers CORE-ERR-03–04", known)).toEqual(["CORE-ERR-03", "CORE-ERR-04"]);
+    expect(findRequirementIds("covers SAMP-ERR-03..05", known)).toEqual(["SAMP-ERR-03", "SAMP-ERR-04", "SAMP-ERR-05"]);
+    expect(findRequirementIds("covers SAMP-ERR-03–04", known)).toEqual(["SAMP-ERR-03", "SAMP-ERR-04"]);
   });
 
   it("ignores look-alikes that are not in the catalogue", () => {
-    expect(findRequirementIds("RFC-3261 UTF-8 SHA-1 CORE-ERR-99 MSRP-FRAME-03a", known)).toEqual(["MSRP-FRAME-03a"]);
-    expect(findRequirementIds("UTF-8 CORE-ERR-03")).toEqual(["UTF-8", "CORE-ERR-03"]);
+    expect(findRequirementIds("RFC-3261 UTF-8 SHA-1 SAMP-ERR-99 SAMP-FRAME-03a", known)).toEqual(["SAMP-FRAME-03a"]);
+    expect(findRequirementIds("UTF-8 SAMP-ERR-03")).toEqual(["UTF-8", "SAMP-ERR-03"]);
   });
 
   it("lists **/test/**/*.test.ts and skips node_modules and dist", () => {
