@@ -27,6 +27,8 @@ export interface SipEdgeConfig {
   readonly mapperTimeoutMs: number;
   readonly inviteMapperTimeoutMs: number;
   readonly retryAfterSeconds: number;
+  /** Requests waiting for a mapper at once; more are answered 503 + Retry-After (overload). */
+  readonly maxPendingRequests: number;
   readonly maxMessageBytes: number;
   readonly maxBodyBytes: number;
   readonly maxConnections: number;
@@ -70,6 +72,7 @@ export function defaultConfig(overrides: Partial<SipEdgeConfig> = {}): SipEdgeCo
     mapperTimeoutMs: 5000,
     inviteMapperTimeoutMs: 30_000,
     retryAfterSeconds: 5,
+    maxPendingRequests: 1000,
     maxMessageBytes: 65_535,
     maxBodyBytes: 60_000,
     maxConnections: 1000,
@@ -148,6 +151,7 @@ export function loadConfig(env: Env): SipEdgeConfig {
     mapperTimeoutMs: readInt(env, "SIP_EDGE_MAPPER_TIMEOUT_MS", 5000, { min: 1 }), // then 504
     inviteMapperTimeoutMs: readInt(env, "SIP_EDGE_INVITE_MAPPER_TIMEOUT_MS", 30_000, { min: 1 }),
     retryAfterSeconds: readInt(env, "SIP_EDGE_RETRY_AFTER_SECONDS", 5, { min: 0 }),
+    maxPendingRequests: readInt(env, "SIP_EDGE_MAX_PENDING_REQUESTS", 1000, { min: 1 }), // then 503 (overload)
     maxMessageBytes: readInt(env, "SIP_EDGE_MAX_MESSAGE_BYTES", 65_535, { min: 512 }), // larger: 513
     maxBodyBytes: readInt(env, "SIP_EDGE_MAX_BODY_BYTES", 60_000, { min: 0 }), // larger: 413
     maxConnections: readInt(env, "SIP_EDGE_MAX_CONNECTIONS", 1000, { min: 1 }), // per stream transport

@@ -16,8 +16,8 @@ export interface EdgeObserver {
   requestReceived?(method: string, protocol: TransportProtocol): void;
   /** A final response the edge sent to a received request (from a mapper or made by the edge). */
   finalSent?(status: number, method: string): void;
-  /** A mapper did not answer: "timeout" (504), "no-responders" (503), "error" (500). */
-  mapperFailed?(reason: "timeout" | "no-responders" | "error", method: string): void;
+  /** A mapper did not answer: "timeout" (504), "no-responders" / "overload" (503), "error" (500). */
+  mapperFailed?(reason: "timeout" | "no-responders" | "overload" | "error", method: string): void;
   /** A request refused before any transaction: parse error, oversize, rate limit. */
   refusedStateless?(status: number): void;
 }

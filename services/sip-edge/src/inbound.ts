@@ -83,6 +83,8 @@ export class InboundHandler implements TransactionUser {
   }
 
   readonly #tags = new WeakMap<ServerTransaction, string>();
+  /** Requests waiting for a mapper's reply now. */
+  #pending = 0;
 
   #respond(tx: ServerTransaction, response: SipResponse): Promise<void> {
     if (!tx.hasFinal && tx.state !== "terminated") this.#ctx.observer.finalSent?.(response.status, tx.request.method);
@@ -129,15 +131,25 @@ export class InboundHandler implements TransactionUser {
       // The id the dialog will have if the mapper answers 2xx, so it can send in-dialog requests at once.
       dialogId = dialogIdOf(request.callId, this.#pendingTag(tx), tagOf(request.from) ?? "");
     }
+    if (this.#pending >= ctx.config.maxPendingRequests) {
+      // Overload: more requests wait for mappers than allowed; the peer retries later (RFC 3261 §21.5.4).
+      ctx.observer.mapperFailed?.("overload", request.method);
+      const retry: [string, string][] = [["Retry-After", String(ctx.config.retryAfterSeconds)]];
+      await this.#respond(tx, createResponse(request, 503, { toTag: this.#pendingTag(tx), headers: retry }));
+      return;
+    }
     const event = toRequestReceived(request, tx.source, dialogId);
     const timeoutMs = request.method === "INVITE" ? ctx.config.inviteMapperTimeoutMs : ctx.config.mapperTimeoutMs;
     let reply: SipResponseCommand;
+    this.#pending++;
     try {
       const msg = await ctx.bus.request(sipInSubject(method), sipRequestReceivedCodec.encode(event), { timeoutMs });
       reply = sipResponseCommandCodec.decode(msg.data);
     } catch (e) {
       await this.#respond(tx, this.#failure(request, e as Error, tx));
       return;
+    } finally {
+      this.#pending--;
     }
     // A CANCEL (487) or a transaction timeout may have answered the request meanwhile: then the mapper's
     // answer is dropped and no dialog is made (RFC 3261 §9.2).

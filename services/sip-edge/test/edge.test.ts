@@ -76,6 +76,17 @@ describe("SipEdge on the in-memory bus over UDP", () => {
     expect(r.header("retry-after")).toBe("5");
   });
 
+  it("answers 503 + Retry-After when too many requests already wait for mappers (overload)", async () => {
+    bus.subscribe(sipInSubject("message"), () => {});
+    await start({ maxPendingRequests: 1, mapperTimeoutMs: 2000 });
+    peer.send(sipText("MESSAGE", peer.port, { callId: "first" }), port);
+    await new Promise((r) => setTimeout(r, 50)); // the first one is now waiting for its mapper
+    peer.send(sipText("MESSAGE", peer.port, { callId: "second" }), port);
+    const r = (await peer.waitFor(isResponse(503))) as SipResponse;
+    expect(r.callId).toBe("second");
+    expect(r.header("retry-after")).toBe("5");
+  });
+
   it("maps a mapper's gateway error to its SIP status (not-found -> 404)", async () => {
     answerWith("message", { ok: false, error: { code: "not-found", message: "no such user", isRetryable: false } });
     peer.send(sipText("MESSAGE", peer.port), port);
