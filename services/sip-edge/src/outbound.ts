@@ -94,7 +94,7 @@ export class OutboundHandler {
       if (dialog === undefined) throw new SipDialogNotFoundError(cmd.dialogId);
       cseq = dialog.localCseq;
     }
-    const candidates = await this.#nextHops(cmd, dialog);
+    const candidates = this.#preferStream(cmd, await this.#nextHops(cmd, dialog));
     const first = candidates[0] as Destination;
     const parts = {
       via: this.#via(first.protocol),
@@ -158,6 +158,22 @@ export class OutboundHandler {
         reply(toResponseReceived(createResponse(request, 503), true, dialogId));
       },
     });
+  }
+
+  /**
+   * RFC 3261 §18.1.1: a request within 200 bytes of the path MTU (1300 bytes when unknown) goes over a
+   * congestion-controlled transport; UDP stays as the fallback candidate. The size is estimated from the
+   * body and headers of the command plus a margin for what the edge adds.
+   */
+  #preferStream(cmd: SipRequestCommand, candidates: Destination[]): Destination[] {
+    const first = candidates[0];
+    if (first === undefined || first.protocol !== "udp" || this.#ctx.transports.listener("tcp") === undefined) {
+      return candidates;
+    }
+    let estimate = 400 + cmd.requestUri.length + cmd.from.uri.length + cmd.to.uri.length + (cmd.body?.length ?? 0);
+    for (const [name, value] of cmd.headers ?? []) estimate += name.length + value.length + 4;
+    if (estimate <= 1300) return candidates;
+    return [{ protocol: "tcp", address: first.address, port: first.port }, ...candidates];
   }
 
   #dropPending(request: SipRequest, dialog: DialogRecord | undefined): void {

@@ -90,7 +90,9 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     });
     expect(r1.ok && r1.status).toBe(200);
     expect(r2.ok && r2.status).toBe(200);
-    const [a, b] = got as [SipRequest, SipRequest];
+    // T1 is 10 ms here, so retransmissions may be among what the peer got: keep one per transaction.
+    const unique = [...new Map(got.map((r) => [r.via[0]?.branch, r])).values()];
+    const [a, b] = unique as [SipRequest, SipRequest];
     expect(a.callId).not.toBe(b.callId);
     expect(a.from.params.find((p) => p.name === "tag")?.value).toMatch(/^[0-9a-f]{16}$/);
     expect(a.via[0]?.branch).toMatch(/^z9hG4bK/);
@@ -265,5 +267,34 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
       await sender.stop();
       await senderBus.drain();
     }
+  });
+
+  it("sends a request larger than 1300 bytes over TCP rather than UDP (RFC 3261 §18.1.1)", async () => {
+    bus.subscribe(sipInSubject("message"), (msg) => {
+      const ev = sipRequestReceivedCodec.decode(msg.data);
+      bus.respond(
+        msg,
+        sipResponseCommandCodec.encode({
+          v: 1,
+          id: newEventId(),
+          at: nowIso(),
+          ok: true,
+          status: 200,
+          reason: ev.transport.protocol,
+        }),
+      );
+    });
+    // The edge sends to itself: its UDP and TCP ports differ, so give the TCP port explicitly as the target.
+    const uri = `sip:bob@127.0.0.1:${edge.address("tcp")?.port}`;
+    const r = await command({
+      method: "MESSAGE",
+      requestUri: uri,
+      from: { uri: "sip:alice@gw.example" },
+      to: { uri },
+      contentType: "text/plain",
+      body: "x".repeat(1400),
+    });
+    expect(r.ok && r.status).toBe(200);
+    expect(r.ok && r.reason).toBe("tcp");
   });
 });
