@@ -1,8 +1,8 @@
 import { SipParseError } from "./errors.js";
+import type { SipHeader } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
 import type { MediaType } from "./media-type.js";
 import { boundaryOf } from "./media-type.js";
-import type { SipHeader } from "./message.js";
 
 /** One body part of a multipart body (RFC 2046 §5.1): its MIME headers and its bytes. */
 export interface BodyPart {

@@ -1,0 +1,148 @@
+import { SipParseError } from "./errors.js";
+import { canonicalHeaderName, headerKey } from "./header-names.js";
+
+/** One header field line as written: name spelling kept, value unfolded and trimmed. */
+export interface SipHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The header lines and body of a message. Names keep their spelling, values are stored exactly as
+ * parsed (unfolded, trimmed); lookups go by `headerKey` so case and compact forms do not matter.
+ */
+export abstract class HeaderFields {
+  /** Header names as written. */
+  protected readonly names: string[];
+  /** Lowercase long-form names, parallel to `names`. */
+  protected readonly keys: string[];
+  protected readonly values: string[];
+  #body: Buffer | undefined;
+  /** Body still as the text it arrived in (string input); turned into bytes on first read. */
+  #bodyText: string | undefined;
+
+  protected constructor(names: string[], keys: string[], values: string[], body: Buffer | string | undefined) {
+    this.names = names;
+    this.keys = keys;
+    this.values = values;
+    if (typeof body === "string") this.#bodyText = body;
+    else this.#body = body ?? EMPTY;
+  }
+
+  /** The body bytes (Content-Length is recomputed from them when serializing). */
+  get body(): Buffer {
+    if (this.#body === undefined) {
+      this.#body =
+        this.#bodyText === undefined || this.#bodyText.length === 0 ? EMPTY : Buffer.from(this.#bodyText, "utf8");
+      this.#bodyText = undefined;
+    }
+    return this.#body;
+  }
+
+  set body(bytes: Buffer) {
+    this.#body = bytes;
+    this.#bodyText = undefined;
+  }
+
+  /** Called after any header change, so subclasses can drop what they parsed. */
+  protected abstract headersChanged(): void;
+
+  /** All header fields in message order. */
+  get headers(): readonly SipHeader[] {
+    const out: SipHeader[] = [];
+    for (let i = 0; i < this.names.length; i++) out.push({ name: this.names[i] ?? "", value: this.values[i] ?? "" });
+    return out;
+  }
+
+  /** The first value of a header (name case-insensitive, compact forms accepted), or `undefined`. */
+  header(name: string): string | undefined {
+    const key = headerKey(name);
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.values[i];
+    return undefined;
+  }
+
+  /** Every field value of a header, one entry per header line, in order. */
+  headerValues(name: string): string[] {
+    const key = headerKey(name);
+    const out: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) out.push(this.values[i] ?? "");
+    return out;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.keys.indexOf(headerKey(name)) >= 0;
+  }
+
+  /** Adds a header line, at the end or (for Via, Record-Route...) before all others of that name. */
+  addHeader(name: string, value: string, position: "first" | "last" = "last"): this {
+    checkHeaderText(name, value);
+    const key = headerKey(name);
+    let at = this.keys.length;
+    if (position === "first") {
+      const existing = this.keys.indexOf(key);
+      if (existing >= 0) at = existing;
+    }
+    this.names.splice(at, 0, name);
+    this.keys.splice(at, 0, key);
+    this.values.splice(at, 0, value);
+    this.headersChanged();
+    return this;
+  }
+
+  /** Replaces every line of a header with one line holding `value` (added at the end if absent). */
+  setHeader(name: string, value: string): this {
+    checkHeaderText(name, value);
+    const key = headerKey(name);
+    const first = this.keys.indexOf(key);
+    if (first < 0) return this.addHeader(canonicalHeaderName(name), value);
+    this.removeHeader(name, first + 1);
+    this.values[first] = value;
+    this.headersChanged();
+    return this;
+  }
+
+  /** Removes every line of a header (from index `from` on). Returns the number of lines removed. */
+  removeHeader(name: string, from = 0): number {
+    const key = headerKey(name);
+    let removed = 0;
+    for (let i = this.keys.length - 1; i >= from; i--) {
+      if (this.keys[i] === key) {
+        this.names.splice(i, 1);
+        this.keys.splice(i, 1);
+        this.values.splice(i, 1);
+        removed++;
+      }
+    }
+    if (removed > 0) this.headersChanged();
+    return removed;
+  }
+
+  /** The single value of the header with lookup key `key` (lowercase long form); it must appear exactly once. */
+  protected single(key: string): string {
+    let found: string | undefined;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
+      if (found !== undefined) throw new SipParseError(`more than one ${canonicalHeaderName(key)} header`);
+      found = this.values[i];
+    }
+    if (found === undefined) throw new SipParseError(`missing ${canonicalHeaderName(key)} header`);
+    return found;
+  }
+
+  /** First value for a lookup key (lowercase long form), skipping the name normalization. */
+  protected first(key: string): string | undefined {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.values[i];
+    return undefined;
+  }
+}
+
+/** Refuses header text that would break framing when serialized (CR, LF, a bad name). */
+function checkHeaderText(name: string, value: string): void {
+  if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipParseError(`bad header name "${name}"`);
+  if (/[\r\n]/.test(value)) throw new SipParseError(`header ${name} value contains CR or LF`);
+}
