@@ -28,6 +28,7 @@ export { canConnect, freePort, isPortFree } from "./ports.js";
 export { type ExitStatus, isProcessAlive, type ManagedProcess, type SpawnOptions, spawnManaged } from "./processes.js";
 export { type ProsodyHandle, type StartProsodyOptions, startProsody } from "./prosody.js";
 export {
+  luaString,
   type ProsodyComponent,
   type ProsodyConfigInput,
   type ProsodyS2sOptions,

@@ -10,6 +10,8 @@ import {
   type ProsodyS2sOptions,
   type ProsodyUser,
   renderProsodyConfig,
+  S2S_ROUTES_MODULE,
+  S2S_ROUTES_MODULE_SOURCE,
 } from "./prosody-config.js";
 import { makeTempDir } from "./temp-dir.js";
 import { waitUntil } from "./wait.js";
@@ -22,7 +24,7 @@ export interface StartProsodyOptions {
   readonly components?: readonly ProsodyComponent[];
   /** Registered before the server starts. */
   readonly users?: readonly ProsodyUser[];
-  /** Open an S2S listener (dialback, no TLS) on a free port. */
+  /** Open an S2S listener (dialback, no TLS), with optional static routes to other servers' S2S ports. */
   readonly s2s?: ProsodyS2sOptions;
   /** A MUC service domain (XEP-0045), e.g. "conference.localhost". */
   readonly mucDomain?: string;
@@ -64,9 +66,11 @@ export async function startProsody(options: StartProsodyOptions): Promise<Prosod
   const dir = makeTempDir("prosody");
   mkdirSync(join(dir, "data"));
   mkdirSync(join(dir, "certs"));
+  mkdirSync(join(dir, "plugins"));
+  writeFileSync(join(dir, "plugins", `mod_${S2S_ROUTES_MODULE}.lua`), S2S_ROUTES_MODULE_SOURCE);
   const c2sPort = await freePort();
   const componentPort = await freePort();
-  const s2sPort = options.s2s ? await freePort() : undefined;
+  const s2sPort = options.s2s ? (options.s2s.port ?? (await freePort())) : undefined;
   const configFile = join(dir, "prosody.cfg.lua");
   writeFileSync(
     configFile,

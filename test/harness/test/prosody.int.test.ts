@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import {
   canConnect,
   cleanup,
+  freePort,
   isProcessAlive,
   markFailed,
   type ProsodyHandle,
@@ -76,6 +77,29 @@ describe("startProsody + xmppClient", () => {
       expect(await canConnect(port)).toBe(false);
     }
     expect(existsSync(prosody.configFile)).toBe(true); // removed by cleanup(), not by stop()
+  });
+
+  it("federates two harness-started servers over S2S with static routes and dialback (RFC 6120 §3.2 without DNS)", async () => {
+    onTestFailed(() => markFailed());
+    const [portA, portB] = [await freePort(), await freePort()];
+    const a = await startProsody({
+      domain: "a.localhost",
+      users: [{ user: "ann", password: "pw" }],
+      s2s: { port: portA, routes: { "b.localhost": portB } },
+    });
+    const b = await startProsody({
+      domain: "b.localhost",
+      users: [{ user: "ben", password: "pw" }],
+      s2s: { port: portB, routes: { "a.localhost": portA } },
+    });
+    const ann = await xmppClient({ service: a.service, domain: "a.localhost", username: "ann", password: "pw" });
+    const ben = await xmppClient({ service: b.service, domain: "b.localhost", username: "ben", password: "pw" });
+
+    await ann.sendMessage(ben.jid, "across servers");
+    const got = await ben.waitForMessage({ from: ann.jid, timeoutMs: 10_000 });
+
+    expect(got.getChildText("body")).toBe("across servers");
+    expect(a.log()).toContain("static route");
   });
 
   it("fails to connect a user with a wrong password, with the SASL error", async () => {
