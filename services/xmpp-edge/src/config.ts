@@ -47,6 +47,7 @@ export interface S2sConfig {
   readonly requireTls: boolean;
   readonly dialbackSecret: string | undefined;
   readonly timeoutMs: number;
+  readonly maxInbound: number;
   /** Static routes that override SRV: domain -> host:port. */
   readonly routes: Readonly<Record<string, { readonly host: string; readonly port: number }>>;
 }
@@ -124,6 +125,7 @@ function loadS2sConfig(env: Env, isUsed: boolean): S2sConfig {
     requireTls,
     dialbackSecret,
     timeoutMs: readInt(env, "XMPP_EDGE_S2S_TIMEOUT_MS", 15_000, { min: 100 }),
+    maxInbound: readInt(env, "XMPP_EDGE_S2S_MAX_INBOUND", 1000, { min: 1 }),
     routes: Object.freeze(routes),
   });
 }

@@ -134,6 +134,7 @@ async function startS2s(
           : undefined,
       requireTls: s2s.requireTls,
       dialbackSecret: s2s.dialbackSecret ?? "",
+      maxInbound: s2s.maxInbound,
     },
     {
       onStanza: (stanza, session) => {

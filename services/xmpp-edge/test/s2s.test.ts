@@ -191,6 +191,31 @@ describe("s2s mode (RFC 6120)", () => {
     await until(() => seen[1], "second event");
   });
 
+  it("closes an inbound stream that does not authenticate in time (connection-timeout)", async () => {
+    const routes = new Map<string, S2sTarget>();
+    const b = await startS2sEdge({ domain: B, routes, env: { XMPP_EDGE_S2S_TIMEOUT_MS: "150" } });
+    running.push(b);
+    const idle = await RawStream.open(b.port);
+    raws.push(idle);
+    idle.write(
+      `<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' from='${A}' to='${B}' version='1.0'>`,
+    );
+    await idle.until(() => idle.text.includes("connection-timeout"), "connection-timeout");
+  });
+
+  it("refuses inbound connections beyond XMPP_EDGE_S2S_MAX_INBOUND", async () => {
+    const routes = new Map<string, S2sTarget>();
+    const b = await startS2sEdge({ domain: B, routes, env: { XMPP_EDGE_S2S_MAX_INBOUND: "1" } });
+    running.push(b);
+    const first = await RawStream.open(b.port);
+    raws.push(first);
+    await until(() => b.edge.s2s?.node.inboundSessions.length === 1, "first session");
+    const second = await RawStream.open(b.port);
+    raws.push(second);
+    await second.until(() => second.isClosed, "second refused");
+    expect(first.isClosed).toBe(false);
+  });
+
   it("replies unavailable to a command for a domain that cannot be reached", async () => {
     const { a } = await pair();
     const result = await command(a, el("message", { from: `romeo@${A}`, to: "juliet@nowhere.test" }));

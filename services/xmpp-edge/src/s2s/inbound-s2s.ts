@@ -19,6 +19,8 @@ export interface InboundS2sOptions {
   /** Offer STARTTLS as required and refuse to authenticate before it (CORE-SEC-01). */
   readonly requireTls: boolean;
   readonly dialbackSecret: string;
+  /** A peer that has not authenticated (SASL or dialback) within this is closed with connection-timeout. */
+  readonly authTimeoutMs: number;
   /**
    * Receiving-server role of dialback: ask the peer's authoritative server whether `key` is valid
    * (a db:verify on a separate stream). Resolves true when it is.
@@ -55,6 +57,7 @@ export class InboundS2sSession {
   #isCertVerified = false;
   #isSaslDone = false;
   #authMethod: "sasl-external" | "dialback" | undefined;
+  #authTimer: NodeJS.Timeout | undefined;
 
   constructor(
     socket: Socket,
@@ -67,9 +70,17 @@ export class InboundS2sSession {
       {
         onStreamStart: (attrs) => this.#onHeader(attrs),
         onElement: (element) => this.#onElement(element),
-        onClose: (error) => events.onClose(this, error),
+        onClose: (error) => {
+          clearTimeout(this.#authTimer);
+          events.onClose(this, error);
+        },
       },
     );
+    // Unauthenticated streams must not linger (RFC 6120 §13.12 resource exhaustion).
+    this.#authTimer = setTimeout(() => {
+      if (this.peerDomains.length === 0) this.transport.fail("connection-timeout", "not authenticated in time");
+    }, options.authTimeoutMs);
+    this.#authTimer.unref();
   }
 
   get isSecure(): boolean {

@@ -20,6 +20,8 @@ export interface S2sNodeOptions {
   readonly tls: S2sTlsOptions | undefined;
   readonly requireTls: boolean;
   readonly dialbackSecret: string;
+  /** Most inbound s2s connections at once; more are refused at accept. */
+  readonly maxInbound: number;
 }
 
 export interface S2sNodeEvents {
@@ -135,6 +137,12 @@ export class S2sNode implements StanzaRouter {
   }
 
   #accept(socket: Socket): void {
+    if (this.#sessions.size >= this.options.maxInbound) {
+      // RFC 6120 §4.9.3.14 resource-constraint would need a stream header first; a full server just refuses.
+      socket.destroy();
+      this.events.onStreamClosed("in", undefined, new Error("too many inbound s2s connections"));
+      return;
+    }
     this.#sockets.add(socket);
     socket.once("close", () => this.#sockets.delete(socket));
     const o = this.options;
@@ -147,6 +155,7 @@ export class S2sNode implements StanzaRouter {
         tls: o.tls,
         requireTls: o.requireTls,
         dialbackSecret: o.dialbackSecret,
+        authTimeoutMs: o.timeoutMs,
         verifyDialback: (request) => this.#verifyDialback(request),
       },
       {
