@@ -1,3 +1,3 @@
 export { type GatewayConfig, loadGatewayConfig } from "./config.js";
 export { registry } from "./registry.js";
-export { startGateway } from "./start-gateway.js";
+export { type Gateway, type SkippedService, startGateway } from "./start-gateway.js";

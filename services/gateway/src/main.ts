@@ -1,12 +1,17 @@
 import { ConfigError, exitOnSignals } from "@stox/service-kit";
 import { startGateway } from "./start-gateway.js";
 
-// The stox process: every service on the in-memory bus by default; NATS_URL switches to NATS;
+// The stox process: every configured service on the in-memory bus by default; NATS_URL switches to NATS;
 // STOX_SERVICES=<name> runs one service per process (the Kubernetes layout).
 try {
-  const host = await startGateway(process.env);
+  const { host, skipped } = await startGateway(process.env);
   host.logger.info(
-    { bus: host.config.bus, services: host.serviceNames, http: `http://${host.config.httpHost}:${host.httpPort}` },
+    {
+      bus: host.config.bus,
+      services: host.serviceNames,
+      skipped: skipped.map((s) => s.name),
+      http: `http://${host.config.httpHost}:${host.httpPort}`,
+    },
     "stox ready",
   );
   exitOnSignals(host.logger, host.stop, host.config.drainTimeoutMs);

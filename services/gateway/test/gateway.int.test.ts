@@ -4,6 +4,14 @@ import { describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../src/index.js";
 
 const root = resolve(import.meta.dirname, "../../..");
+// Free ports on loopback, so parallel test files never collide on 5060/2855.
+const loopbackPorts = {
+  SIP_EDGE_LISTEN_ADDRESS: "127.0.0.1",
+  SIP_EDGE_UDP_PORT: "0",
+  SIP_EDGE_TCP_PORT: "0",
+  MSRP_EDGE_BIND_HOST: "127.0.0.1",
+  MSRP_EDGE_TCP_PORT: "0",
+};
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
 
 function startProcess(env: Record<string, string>): { child: ChildProcess; output: () => string } {
@@ -40,14 +48,21 @@ describe("gateway process", () => {
     ["embedded (in-memory bus)", {}, "memory"],
     ["NATS", { NATS_URL: natsUrl }, "nats"],
   ])("starts %s, reports ready, and exits 0 on SIGTERM", async (_label, env, bus) => {
-    const { child, output } = startProcess({ ...env, STOX_HTTP_PORT: "0" });
+    const { child, output } = startProcess({ ...env, ...loopbackPorts, STOX_HTTP_PORT: "0" });
     const exited = exitOf(child);
     const out = await waitForLine(output, "stox ready");
     const ready = JSON.parse(out.split("\n").find((l) => l.includes("stox ready")) ?? "{}");
     expect(ready.bus).toBe(bus);
+    // With no XMPP settings the default ("auto") starts everything else and says what it skipped.
+    expect(ready.services).toEqual(["presence-mapper", "chat-mapper", "msrp-edge", "sip-edge"]);
+    expect(ready.skipped).toEqual(["xmpp-edge"]);
+    expect(out).toContain("XMPP_EDGE_DOMAINS: must name at least one domain");
     const res = await fetch(`${ready.http}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ready", checks: { bus: true } });
+    expect(await res.json()).toMatchObject({
+      status: "ready",
+      checks: { bus: true, "presence-mapper": true, "chat-mapper": true, "msrp-edge": true, "sip-edge": true },
+    });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(output()).toContain('"msg":"stopped"');
@@ -57,6 +72,23 @@ describe("gateway process", () => {
     const { child, output } = startProcess({ STOX_HTTP_PORT: "eighty" });
     expect(await exitOf(child)).toBe(78);
     expect(output()).toContain("STOX_HTTP_PORT: must be a whole number");
+  });
+
+  it("refuses to start every service with STOX_SERVICES=all when one is not configured", async () => {
+    const { child, output } = startProcess({ ...loopbackPorts, STOX_HTTP_PORT: "0", STOX_SERVICES: "all" });
+    expect(await exitOf(child)).toBe(78);
+    expect(output()).toContain("XMPP_EDGE_DOMAINS: must name at least one domain");
+  });
+
+  it("runs one named service per process, as a Kubernetes pod does", async () => {
+    const { child, output } = startProcess({ ...loopbackPorts, STOX_HTTP_PORT: "0", STOX_SERVICES: "chat-mapper" });
+    const exited = exitOf(child);
+    const out = await waitForLine(output, "stox ready");
+    const ready = JSON.parse(out.split("\n").find((l) => l.includes("stox ready")) ?? "{}");
+    expect(ready.services).toEqual(["chat-mapper"]);
+    expect(ready.service).toBe("chat-mapper");
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 
   it("refuses an unknown service name", () => {
