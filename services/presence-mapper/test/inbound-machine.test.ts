@@ -191,6 +191,22 @@ describe("S2X notifications (RFC 8048 §6.2)", () => {
     expect(notifies(r.effects)[0]?.pidf?.tuples.map((t) => t.basic)).toEqual(["closed"]);
   });
 
+  it("PRES-NTF-11 bare-JID unavailable closes every known resource instead of adding a bare tuple", () => {
+    let rec = approved();
+    rec = onContactPresence(rec, "desk", { isAvailable: true, statuses: [] }, T0 + 10_000, config)
+      .record as InboundRecord;
+    const r = onContactPresence(rec, "", { isAvailable: false, statuses: [] }, T0 + 20_000, config);
+    expect(notifies(r.effects)[0]?.pidf?.tuples.map((t) => [t.id, t.basic])).toEqual([["ID-desk", "closed"]]);
+    const back = onContactPresence(
+      r.record as InboundRecord,
+      "desk",
+      { isAvailable: true, statuses: [] },
+      T0 + 30_000,
+      config,
+    );
+    expect(Object.keys(back.record?.resources ?? {})).toEqual(["desk"]);
+  });
+
   it("PRES-S2X-14 at most one NOTIFY per 5 s; changes in between are merged into the next one", () => {
     let rec = approved(); // NOTIFY active at T0
     const quick = onContactPresence(rec, "desk", { isAvailable: true, statuses: [] }, T0 + 1000, config);

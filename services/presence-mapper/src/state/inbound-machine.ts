@@ -216,9 +216,27 @@ export function onContactPresence(
   now: number,
   config: MachineConfig,
 ): Result {
-  const updated: InboundRecord = { ...record, resources: { ...record.resources, [resource]: info } };
+  const updated: InboundRecord = { ...record, resources: withPresence(record.resources, resource, info) };
   if (updated.auth !== "approved") return { record: updated, effects: [] };
   return notifyAll(updated, now, config, false);
+}
+
+/**
+ * Unavailable from the bare JID means every resource is gone (RFC 6121 §4.3.2, the answer to a probe when
+ * no resource is online): close the known resources instead of adding a bare tuple beside them.
+ */
+function withPresence(
+  resources: Readonly<Record<string, PresenceInfo>>,
+  resource: string,
+  info: PresenceInfo,
+): Record<string, PresenceInfo> {
+  const named = Object.keys(resources).filter((r) => r !== "");
+  if (resource === "" && !info.isAvailable && named.length > 0) {
+    return Object.fromEntries(named.map((r) => [r, { ...info, statuses: info.statuses }]));
+  }
+  const next = { ...resources, [resource]: info };
+  if (resource !== "") delete next[""]; // a resource came online: the bare placeholder is obsolete
+  return next;
 }
 
 function notifyAll(record: InboundRecord, now: number, config: MachineConfig, isForced: boolean): Result {
