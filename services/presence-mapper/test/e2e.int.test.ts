@@ -142,7 +142,10 @@ function isPresence(from: string, type?: string) {
   return (s: Element) => s.is("presence") && s.attrs.from === from && s.attrs.type === type;
 }
 
-beforeAll(async () => {
+type BusMode = "nats" | "memory";
+
+async function setUp(mode: BusMode): Promise<void> {
+  seq = 100;
   nats = await startNats({ isPrivate: true });
   prosody = await startProsody({
     domain: DOMAIN,
@@ -154,9 +157,11 @@ beforeAll(async () => {
   writeFileSync(secretFile, `${SECRET}\n`);
   ua = await startSipTestUa({ user: "bob" });
   sipPort = await freePort();
+  // memory: one host, one in-memory bus for all three services; nats: the mapper in a host of its own.
   edges = await startServicesInProcess({
-    services: [sipEdgeService, xmppEdgeService],
-    bus: "nats",
+    services:
+      mode === "memory" ? [sipEdgeService, xmppEdgeService, presenceMapperService] : [sipEdgeService, xmppEdgeService],
+    bus: mode,
     natsUrl: nats.url,
     name: "edges",
     env: {
@@ -167,10 +172,11 @@ beforeAll(async () => {
       XMPP_EDGE_DOMAINS: SIP_DOMAIN,
       XMPP_EDGE_COMPONENT_PORT: String(prosody.componentPort),
       XMPP_EDGE_COMPONENT_SECRET_FILE: secretFile,
+      ...mapperEnv(),
     },
     readyTimeoutMs: 20_000,
   });
-  mapper = await startMapperHost();
+  if (mode === "nats") mapper = await startMapperHost();
   alice = await xmppClient({
     service: prosody.service,
     domain: DOMAIN,
@@ -178,157 +184,168 @@ beforeAll(async () => {
     password: "pw",
     resource: "laptop",
   });
-}, 60_000);
+}
 
-afterAll(async () => {
+async function tearDown(): Promise<void> {
   if (process.env.PM_E2E_DEBUG)
     for (const st of alice?.received ?? []) process.stderr.write(`ALICE<- ${st.toString()}\n`);
   await cleanup();
-}, 30_000);
+}
 
-describe("presence end to end (Prosody, sip-edge, xmpp-edge, presence-mapper over NATS)", () => {
-  let watcher: { callId: string; bobTag: string; gwTag: string };
-  const notifies: SipRequest[] = [];
+describe.each(["nats", "memory"] as const)(
+  "presence end to end on the %s bus (Prosody, sip-edge, xmpp-edge, presence-mapper)",
+  (mode) => {
+    beforeAll(() => setUp(mode), 60_000);
+    afterAll(() => tearDown(), 30_000);
 
-  it("PRES-S2X-02 PRES-S2X-04 PRES-S2X-06 a SIP watcher subscribes; alice approves; NOTIFYs pending then active", async () => {
-    ua.onRequest((req) => {
-      if (req.method === "NOTIFY") {
-        notifies.push(req);
-        return 200;
+    let watcher: { callId: string; bobTag: string; gwTag: string };
+    const notifies: SipRequest[] = [];
+
+    it("PRES-S2X-02 PRES-S2X-04 PRES-S2X-06 a SIP watcher subscribes; alice approves; NOTIFYs pending then active", async () => {
+      ua.onRequest((req) => {
+        if (req.method === "NOTIFY") {
+          notifies.push(req);
+          return 200;
+        }
+        return undefined;
+      });
+      const res = await ua.request({
+        method: "SUBSCRIBE",
+        uri: ALICE_SIP,
+        target: `127.0.0.1:${sipPort}`,
+        from: BOB,
+        to: ALICE_SIP,
+        headers: [
+          ["Event", "presence"],
+          ["Accept", "application/pidf+xml"],
+          ["Expires", "600"],
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect(res.header("expires")).toBe("600");
+      watcher = { callId: res.callId, bobTag: tagOf(res.header("from")), gwTag: tagOf(res.header("to")) };
+      await waitUntil("pending NOTIFY", () =>
+        notifies.some((n) => n.header("subscription-state")?.startsWith("pending")),
+      );
+      await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}`, "subscribe"), 10_000);
+      await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "subscribed" }));
+      await waitUntil("active NOTIFY", () =>
+        notifies.some((n) => n.header("subscription-state")?.startsWith("active")),
+      );
+    });
+
+    it("PRES-NTF-04 PRES-NTF-08 PRES-NTF-10 alice's status change reaches the SIP watcher as PIDF", async () => {
+      await alice.send(xml("presence", {}, xml("show", {}, "dnd"), xml("status", {}, "In a meeting")));
+      const n = await waitFor("dnd NOTIFY", () => notifies.find((m) => m.body.toString("utf8").includes(">dnd<")));
+      const doc = parsePidf(n.body.toString("utf8"));
+      expect(doc.entity).toBe(`pres:alice@${DOMAIN}`);
+      expect(doc.tuples).toContainEqual(
+        expect.objectContaining({
+          id: "ID-laptop",
+          basic: "open",
+          show: "dnd",
+          notes: [{ text: "In a meeting", lang: "en" }],
+        }),
+      );
+      expect(n.header("content-type")).toBe("application/pidf+xml");
+    });
+
+    let outbound: { callId: string; gwTag: string };
+
+    it("PRES-X2S-01 PRES-X2S-06 PRES-X2S-07 alice subscribes to bob; bob's active NOTIFY -> subscribed and his presence", async () => {
+      ua.onRequest((req) => {
+        if (req.method === "SUBSCRIBE")
+          return createResponse(req, 200, {
+            toTag: "bob-dialog",
+            headers: [
+              ["Expires", req.header("expires") ?? "3600"],
+              ["Contact", `<sip:bob@127.0.0.1:${ua.port}>`],
+            ],
+          });
+        if (req.method === "NOTIFY") {
+          notifies.push(req);
+          return 200;
+        }
+        return undefined;
+      });
+      await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "subscribe" }));
+      const sub = await ua.waitForRequest((r) => r.method === "SUBSCRIBE", 10_000);
+      expect(sub.header("event")).toBe("presence");
+      expect(sub.header("accept")).toBe("application/pidf+xml");
+      outbound = { callId: sub.callId, gwTag: tagOf(sub.header("from")) };
+      const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="pres:bob@${SIP_DOMAIN}"><tuple id="ID-desk"><status><basic>open</basic></status><note>at my desk</note></tuple></presence>`;
+      const res = await sendRaw(
+        "NOTIFY",
+        sub.header("contact")?.replace(/^<|>$/g, "") ?? ALICE_SIP,
+        [
+          ["From", `<${BOB}>;tag=bob-dialog`],
+          ["To", `<${ALICE_SIP}>;tag=${outbound.gwTag}`],
+          ["Call-ID", outbound.callId],
+          ["Event", "presence"],
+          ["Subscription-State", "active;expires=3600"],
+        ],
+        body,
+      );
+      expect(res.status).toBe(200);
+      // PRES-X2S-06: the gateway's `subscribed` made Prosody move bob to "to" (or "both") on alice's roster.
+      await waitForSubscription((sub) => sub === "to" || sub === "both", "bob approved on alice's roster");
+      const p = await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}/desk`, undefined), 10_000);
+      expect(p.getChildText("status")).toBe("at my desk");
+    });
+
+    it("PRES-STATE-01 PRES-STATE-02 PRES-STATE-03 a presence-mapper restart (NATS) or its state alone (memory) keeps both subscriptions working", async () => {
+      // On NATS the mapper host is replaced by a new one; in memory all services share one host and bus.
+      if (mode === "nats") {
+        await mapper.stop();
+        mapper = await startMapperHost();
       }
-      return undefined;
+      // SIP -> XMPP in the outbound dialog made by the first instance
+      const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="pres:bob@${SIP_DOMAIN}"><tuple id="ID-desk"><status><basic>closed</basic></status></tuple></presence>`;
+      const res = await sendRaw(
+        "NOTIFY",
+        ALICE_SIP,
+        [
+          ["From", `<${BOB}>;tag=bob-dialog`],
+          ["To", `<${ALICE_SIP}>;tag=${outbound.gwTag}`],
+          ["Call-ID", outbound.callId],
+          ["Event", "presence"],
+          ["Subscription-State", "active;expires=3600"],
+        ],
+        body,
+      );
+      expect(res.status).toBe(200);
+      await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}/desk`, "unavailable"), 10_000);
+      // XMPP -> SIP in the watcher's dialog made by the first instance
+      await alice.send(xml("presence", {}, xml("show", {}, "away")));
+      await waitUntil("away NOTIFY", () =>
+        notifies.some((m) => m.callId === watcher.callId && m.body.toString("utf8").includes(">away<")),
+      );
     });
-    const res = await ua.request({
-      method: "SUBSCRIBE",
-      uri: ALICE_SIP,
-      target: `127.0.0.1:${sipPort}`,
-      from: BOB,
-      to: ALICE_SIP,
-      headers: [
+
+    it("PRES-S2X-10 the SIP watcher unsubscribes: terminated NOTIFY, and alice sees bob unavailable", async () => {
+      const res = await sendRaw("SUBSCRIBE", ALICE_SIP, [
+        ["From", `<${BOB}>;tag=${watcher.bobTag}`],
+        ["To", `<${ALICE_SIP}>;tag=${watcher.gwTag}`],
+        ["Call-ID", watcher.callId],
         ["Event", "presence"],
-        ["Accept", "application/pidf+xml"],
-        ["Expires", "600"],
-      ],
+        ["Expires", "0"],
+      ]);
+      expect(res.status).toBe(200);
+      await waitUntil("terminated NOTIFY", () =>
+        notifies.some((m) => m.callId === watcher.callId && m.header("subscription-state")?.startsWith("terminated")),
+      );
+      await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}`, "unavailable"), 10_000);
     });
-    expect(res.status).toBe(200);
-    expect(res.header("expires")).toBe("600");
-    watcher = { callId: res.callId, bobTag: tagOf(res.header("from")), gwTag: tagOf(res.header("to")) };
-    await waitUntil("pending NOTIFY", () =>
-      notifies.some((n) => n.header("subscription-state")?.startsWith("pending")),
-    );
-    await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}`, "subscribe"), 10_000);
-    await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "subscribed" }));
-    await waitUntil("active NOTIFY", () => notifies.some((n) => n.header("subscription-state")?.startsWith("active")));
-  });
 
-  it("PRES-NTF-04 PRES-NTF-08 PRES-NTF-10 alice's status change reaches the SIP watcher as PIDF", async () => {
-    await alice.send(xml("presence", {}, xml("show", {}, "dnd"), xml("status", {}, "In a meeting")));
-    const n = await waitFor("dnd NOTIFY", () => notifies.find((m) => m.body.toString("utf8").includes(">dnd<")));
-    const doc = parsePidf(n.body.toString("utf8"));
-    expect(doc.entity).toBe(`pres:alice@${DOMAIN}`);
-    expect(doc.tuples).toContainEqual(
-      expect.objectContaining({
-        id: "ID-laptop",
-        basic: "open",
-        show: "dnd",
-        notes: [{ text: "In a meeting", lang: "en" }],
-      }),
-    );
-    expect(n.header("content-type")).toBe("application/pidf+xml");
-  });
-
-  let outbound: { callId: string; gwTag: string };
-
-  it("PRES-X2S-01 PRES-X2S-06 PRES-X2S-07 alice subscribes to bob; bob's active NOTIFY -> subscribed and his presence", async () => {
-    ua.onRequest((req) => {
-      if (req.method === "SUBSCRIBE")
-        return createResponse(req, 200, {
-          toTag: "bob-dialog",
-          headers: [
-            ["Expires", req.header("expires") ?? "3600"],
-            ["Contact", `<sip:bob@127.0.0.1:${ua.port}>`],
-          ],
-        });
-      if (req.method === "NOTIFY") {
-        notifies.push(req);
-        return 200;
-      }
-      return undefined;
+    it("PRES-X2S-13 PRES-X2S-14 alice unsubscribes: SUBSCRIBE Expires 0 in the dialog, then unsubscribed", async () => {
+      await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "unsubscribe" }));
+      const sub = await ua.waitForRequest(
+        (r) => r.method === "SUBSCRIBE" && r.callId === outbound.callId && r.expires === 0,
+        10_000,
+      );
+      expect(tagOf(sub.header("to"))).toBe("bob-dialog");
+      // PRES-X2S-14: after `unsubscribed`, alice no longer receives bob's presence ("from" or "none" is left).
+      await waitForSubscription((sub) => sub !== "to" && sub !== "both", "bob's approval gone from alice's roster");
     });
-    await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "subscribe" }));
-    const sub = await ua.waitForRequest((r) => r.method === "SUBSCRIBE", 10_000);
-    expect(sub.header("event")).toBe("presence");
-    expect(sub.header("accept")).toBe("application/pidf+xml");
-    outbound = { callId: sub.callId, gwTag: tagOf(sub.header("from")) };
-    const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="pres:bob@${SIP_DOMAIN}"><tuple id="ID-desk"><status><basic>open</basic></status><note>at my desk</note></tuple></presence>`;
-    const res = await sendRaw(
-      "NOTIFY",
-      sub.header("contact")?.replace(/^<|>$/g, "") ?? ALICE_SIP,
-      [
-        ["From", `<${BOB}>;tag=bob-dialog`],
-        ["To", `<${ALICE_SIP}>;tag=${outbound.gwTag}`],
-        ["Call-ID", outbound.callId],
-        ["Event", "presence"],
-        ["Subscription-State", "active;expires=3600"],
-      ],
-      body,
-    );
-    expect(res.status).toBe(200);
-    // PRES-X2S-06: the gateway's `subscribed` made Prosody move bob to "to" (or "both") on alice's roster.
-    await waitForSubscription((sub) => sub === "to" || sub === "both", "bob approved on alice's roster");
-    const p = await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}/desk`, undefined), 10_000);
-    expect(p.getChildText("status")).toBe("at my desk");
-  });
-
-  it("PRES-STATE-01 PRES-STATE-02 PRES-STATE-03 a presence-mapper restart keeps both subscriptions working", async () => {
-    await mapper.stop();
-    mapper = await startMapperHost();
-    // SIP -> XMPP in the outbound dialog made by the first instance
-    const body = `<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="pres:bob@${SIP_DOMAIN}"><tuple id="ID-desk"><status><basic>closed</basic></status></tuple></presence>`;
-    const res = await sendRaw(
-      "NOTIFY",
-      ALICE_SIP,
-      [
-        ["From", `<${BOB}>;tag=bob-dialog`],
-        ["To", `<${ALICE_SIP}>;tag=${outbound.gwTag}`],
-        ["Call-ID", outbound.callId],
-        ["Event", "presence"],
-        ["Subscription-State", "active;expires=3600"],
-      ],
-      body,
-    );
-    expect(res.status).toBe(200);
-    await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}/desk`, "unavailable"), 10_000);
-    // XMPP -> SIP in the watcher's dialog made by the first instance
-    await alice.send(xml("presence", {}, xml("show", {}, "away")));
-    await waitUntil("away NOTIFY", () =>
-      notifies.some((m) => m.callId === watcher.callId && m.body.toString("utf8").includes(">away<")),
-    );
-  });
-
-  it("PRES-S2X-10 the SIP watcher unsubscribes: terminated NOTIFY, and alice sees bob unavailable", async () => {
-    const res = await sendRaw("SUBSCRIBE", ALICE_SIP, [
-      ["From", `<${BOB}>;tag=${watcher.bobTag}`],
-      ["To", `<${ALICE_SIP}>;tag=${watcher.gwTag}`],
-      ["Call-ID", watcher.callId],
-      ["Event", "presence"],
-      ["Expires", "0"],
-    ]);
-    expect(res.status).toBe(200);
-    await waitUntil("terminated NOTIFY", () =>
-      notifies.some((m) => m.callId === watcher.callId && m.header("subscription-state")?.startsWith("terminated")),
-    );
-    await alice.waitForStanza(isPresence(`bob@${SIP_DOMAIN}`, "unavailable"), 10_000);
-  });
-
-  it("PRES-X2S-13 PRES-X2S-14 alice unsubscribes: SUBSCRIBE Expires 0 in the dialog, then unsubscribed", async () => {
-    await alice.send(xml("presence", { to: `bob@${SIP_DOMAIN}`, type: "unsubscribe" }));
-    const sub = await ua.waitForRequest(
-      (r) => r.method === "SUBSCRIBE" && r.callId === outbound.callId && r.expires === 0,
-      10_000,
-    );
-    expect(tagOf(sub.header("to"))).toBe("bob-dialog");
-    // PRES-X2S-14: after `unsubscribed`, alice no longer receives bob's presence ("from" or "none" is left).
-    await waitForSubscription((sub) => sub !== "to" && sub !== "both", "bob's approval gone from alice's roster");
-  });
-});
+  },
+);
