@@ -38,6 +38,8 @@ export interface SipEdgeConfig {
   readonly digestRealm?: string;
   readonly digestUsers?: ReadonlyMap<string, string>;
   readonly digestNonceSecret?: string;
+  /** Digest challenges offered, preferred first. Some UACs (sipp 3.6) only try the first one and only know MD5. */
+  readonly digestAlgorithms: readonly ("SHA-256" | "MD5")[];
   readonly ratePerSecond: number;
   readonly rateBurst: number;
   readonly outboundProxy?: string;
@@ -79,6 +81,7 @@ export function defaultConfig(overrides: Partial<SipEdgeConfig> = {}): SipEdgeCo
     idleTimeoutMs: 300_000,
     connectTimeoutMs: 5000,
     trustedPeers: [],
+    digestAlgorithms: ["SHA-256", "MD5"] as const,
     ratePerSecond: 0,
     rateBurst: 50,
     dialogTtlSeconds: 86_400,
@@ -107,6 +110,14 @@ function readUsers(env: Env, name: string): Map<string, string> | undefined {
     users.set(t.slice(0, colon), t.slice(colon + 1));
   }
   return users;
+}
+
+function readDigestAlgorithms(env: Env): ("SHA-256" | "MD5")[] {
+  const name = "SIP_EDGE_DIGEST_ALGORITHMS"; // challenge order, preferred first
+  const list = readList(env, name, ["SHA-256", "MD5"]).map((a) => a.toUpperCase());
+  for (const a of list) if (a !== "SHA-256" && a !== "MD5") throw new ConfigError(name, `unknown algorithm "${a}"`);
+  if (list.length === 0) throw new ConfigError(name, "needs at least one of SHA-256, MD5");
+  return list as ("SHA-256" | "MD5")[];
 }
 
 /** Reads SIP_EDGE_* settings once; throws ConfigError naming the variable to fix. */
@@ -161,6 +172,7 @@ export function loadConfig(env: Env): SipEdgeConfig {
     ...(digestRealm === undefined ? {} : { digestRealm }),
     ...(digestUsers === undefined ? {} : { digestUsers }),
     ...(digestNonceSecret === undefined ? {} : { digestNonceSecret }),
+    digestAlgorithms: readDigestAlgorithms(env),
     ratePerSecond: readInt(env, "SIP_EDGE_RATE_PER_SECOND", 0, { min: 0 }), // per source IP; 0 = off
     rateBurst: readInt(env, "SIP_EDGE_RATE_BURST", 50, { min: 1 }),
     ...(outboundProxy === undefined ? {} : { outboundProxy }),

@@ -189,6 +189,7 @@ function makeScreen(config: SipEdgeConfig, transports: Transports, clock: Clock)
           nonceSecret: config.digestNonceSecret,
           nonceTtlMs: 300_000,
           clock,
+          algorithms: config.digestAlgorithms,
         })
       : undefined;
   const rateLimiter =

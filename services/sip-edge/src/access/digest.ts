@@ -11,6 +11,8 @@ export interface DigestOptions {
   readonly nonceSecret: string;
   readonly nonceTtlMs: number;
   readonly clock: Clock;
+  /** Challenges offered, most preferred first (RFC 8760 §2.4). Default SHA-256 then MD5. */
+  readonly algorithms?: readonly DigestAlgorithm[];
 }
 
 export type DigestVerdict =
@@ -52,7 +54,7 @@ export class DigestAuthenticator {
   challenges(isStale = false): string[] {
     const nonce = this.#nonce();
     const stale = isStale ? ", stale=true" : "";
-    return (["SHA-256", "MD5"] as const).map(
+    return (this.#o.algorithms ?? (["SHA-256", "MD5"] as const)).map(
       (alg) => `Digest realm="${this.#o.realm}", nonce="${nonce}", algorithm=${alg}, qop="auth"${stale}`,
     );
   }
@@ -64,6 +66,7 @@ export class DigestAuthenticator {
       if ((p.get("realm") ?? "") !== this.#o.realm) continue;
       const alg = (p.get("algorithm") ?? "MD5").toUpperCase();
       if (alg !== "MD5" && alg !== "SHA-256") continue;
+      if (this.#o.algorithms !== undefined && !this.#o.algorithms.includes(alg)) continue;
       const username = p.get("username") ?? "";
       const password = this.#o.users.get(username);
       const nonce = p.get("nonce") ?? "";
