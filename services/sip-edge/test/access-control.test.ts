@@ -98,6 +98,20 @@ describe("digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760)", () => {
     expect(checkAccess(r, src("192.0.2.1"), untrusted)).toBeUndefined();
   });
 
+  it("offers only the configured algorithms, in the configured order", () => {
+    const md5Only = new DigestAuthenticator({
+      realm: "gw.example",
+      users: new Map([["proxy", "s3cret"]]),
+      nonceSecret: "k",
+      nonceTtlMs: 60_000,
+      clock: systemClock,
+      algorithms: ["MD5"],
+    });
+    const www = md5Only.challenges();
+    expect(www).toHaveLength(1);
+    expect(www[0]).toMatch(/algorithm=MD5/);
+  });
+
   it("refuses a wrong password", () => {
     const r = request("MESSAGE", { extra: [`Authorization: ${authorize("SHA-256", "guess")}`] });
     expect(checkAccess(r, src("192.0.2.1"), untrusted)?.status).toBe(401);
