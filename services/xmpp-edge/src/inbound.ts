@@ -13,7 +13,7 @@ import {
 import type { Logger } from "@stox/telemetry";
 import { checkAddressing, type StreamPolicy } from "./addressing.js";
 import type { EdgeMetrics } from "./edge-metrics.js";
-import { bareJid, splitJid } from "./jid.js";
+import { bareJid } from "./jid.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { answerForSelf, type SelfAnswerOptions } from "./self-answers.js";
 import { errorReply, isErrorReplyAllowed, type StanzaError, stanzaErrorFor } from "./stanza-errors.js";
@@ -96,19 +96,16 @@ async function forwardToBus(kind: XmppStanzaKind, stanza: XmlElement, stream: In
     const decoded = xmppStanzaReplyCodec.decode(reply.data);
     if (!decoded.ok) error = decoded.stanzaError ?? stanzaErrorFor(decoded.error.code, decoded.error.message);
   } catch (err) {
-    error = transportError(err, stanza, deps);
+    error = transportError(err, deps);
   }
   if (error) replyError(stanza, error, stream, deps);
 }
 
-function transportError(err: unknown, stanza: XmlElement, deps: InboundDeps): StanzaError {
-  if (err instanceof NoRespondersError) {
-    // Nobody maps this kind. An iq to the gateway domain names a feature the gateway lacks (RFC 6120
-    // §8.3.3.7); anything addressed to a user is service-unavailable (RFC 6120 §8.4 / §8.3.3.19).
-    const to = stanza.attrs.to ? splitJid(stanza.attrs.to) : undefined;
-    const isDomainIq = stanza.name === "iq" && to?.local === undefined;
-    return isDomainIq ? stanzaErrorFor("not-implemented") : stanzaErrorFor("unavailable");
-  }
+function transportError(err: unknown, deps: InboundDeps): StanzaError {
+  // Nobody maps this kind: RFC 6120 §8.4 asks for service-unavailable for an iq in a namespace nobody here
+  // understands (RFC 3920 said feature-not-implemented); the same condition serves messages and presence.
+  // feature-not-implemented is kept for what is understood but not done (self-answers.ts, mapper replies).
+  if (err instanceof NoRespondersError) return stanzaErrorFor("unavailable");
   if (err instanceof RequestTimeoutError) return stanzaErrorFor("timeout");
   deps.logger.warn({ err }, "xmpp.in request failed");
   return stanzaErrorFor("internal");

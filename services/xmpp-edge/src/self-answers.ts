@@ -25,7 +25,7 @@ const BASE_DOMAIN_FEATURES = [NS.discoInfo, NS.discoItems, NS.ping, NS.version];
  * undefined when the iq is for someone else to handle (the mappers, via the bus).
  */
 export function answerForSelf(iq: XmlElement, options: SelfAnswerOptions): XmlElement | undefined {
-  if (iq.name !== "iq" || iq.attrs.type !== "get") return undefined;
+  if (iq.name !== "iq" || (iq.attrs.type !== "get" && iq.attrs.type !== "set")) return undefined;
   const to = iq.attrs.to ? splitJid(iq.attrs.to) : undefined;
   if (!to || !options.domains.includes(to.domain)) return undefined;
   const payloads = childElements(iq);
@@ -33,6 +33,12 @@ export function answerForSelf(iq: XmlElement, options: SelfAnswerOptions): XmlEl
   if (!payload || payloads.length !== 1) return undefined;
   const isDomain = to.local === undefined && to.resource === undefined;
   const ns = payload.attrs.xmlns;
+  if (iq.attrs.type === "set") {
+    // RFC 6120 §8.3.3.7: the namespace is understood, the request is not one it defines (all four are
+    // get-only). Unknown namespaces go to the mappers.
+    const isOwn = ns === NS.discoInfo || ns === NS.discoItems || (isDomain && (ns === NS.ping || ns === NS.version));
+    return isOwn ? errorReply(iq, { type: "cancel", condition: "feature-not-implemented" }) : undefined;
+  }
   if (ns === NS.discoInfo) return discoInfo(iq, payload, isDomain, options);
   if (ns === NS.discoItems) {
     if (payload.attrs.node) return errorReply(iq, { type: "cancel", condition: "item-not-found" });

@@ -148,16 +148,14 @@ describe("xmpp-edge as a Prosody component (XEP-0114)", () => {
     expect(answer.getChild("query")?.getChild("identity")?.attrs).toMatchObject({ category: "gateway", type: "sip" });
   });
 
-  it("returns errors for iqs nobody handles: service-unavailable (user), feature-not-implemented (domain)", async () => {
+  it("returns errors for iqs nobody handles: service-unavailable (RFC 6120 §8.4), feature-not-implemented (§8.3.3.7)", async () => {
     await juliet.send(
       xml("iq", { to: `romeo@${GATEWAY}`, type: "get", id: "int-u1" }, xml("vCard", { xmlns: "vcard-temp" })),
     );
     const user = await juliet.waitForStanza((s) => s.attrs.id === "int-u1");
     expect(user.attrs.type).toBe("error");
     expect(errorCondition(user)).toBe("service-unavailable");
-    await juliet.send(
-      xml("iq", { to: GATEWAY, type: "set", id: "int-u2" }, xml("query", { xmlns: "jabber:iq:register" })),
-    );
+    await juliet.send(xml("iq", { to: GATEWAY, type: "set", id: "int-u2" }, xml("ping", { xmlns: "urn:xmpp:ping" })));
     const domain = await juliet.waitForStanza((s) => s.attrs.id === "int-u2");
     expect(errorCondition(domain)).toBe("feature-not-implemented");
   });

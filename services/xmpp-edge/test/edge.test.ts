@@ -238,10 +238,38 @@ describe("the gateway answers for itself", () => {
     );
   });
 
-  it("answers feature-not-implemented for an iq to the domain that nobody handles", async () => {
+  it("answers service-unavailable for an iq to the domain in a namespace nobody handles (RFC 6120 §8.4)", async () => {
     await online();
     const answer = await exchange(
       "<iq from='a@example.com/r' to='sip.example.com' id='u1' type='set'><query xmlns='jabber:iq:register'/></iq>",
+    );
+    expect(stanzaError(answer)).toEqual({ type: "cancel", condition: "service-unavailable" });
+  });
+
+  it("answers feature-not-implemented for a set in a namespace it answers only gets for (RFC 6120 §8.3.3.7)", async () => {
+    await online();
+    const answer = await exchange(
+      "<iq from='a@example.com/r' to='sip.example.com' id='u3' type='set'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    expect(stanzaError(answer)).toEqual({ type: "cancel", condition: "feature-not-implemented" });
+  });
+
+  it("answers feature-not-implemented when the mapper says not-implemented", async () => {
+    await online();
+    bus.subscribe("stox.v1.xmpp.in.iq", (msg) =>
+      bus.respond(
+        msg,
+        xmppStanzaReplyCodec.encode({
+          v: 1,
+          id: newEventId(),
+          at: nowIso(),
+          ok: false,
+          error: { code: "not-implemented", message: "no such jingle action", isRetryable: false },
+        }),
+      ),
+    );
+    const answer = await exchange(
+      "<iq from='a@example.com/r' to='romeo@sip.example.com/x' id='j1' type='set'><jingle xmlns='urn:xmpp:jingle:1' action='x'/></iq>",
     );
     expect(stanzaError(answer)).toEqual({ type: "cancel", condition: "feature-not-implemented" });
   });

@@ -101,9 +101,15 @@ describe("stanza errors (RFC 6120 §8.3, CORE-ERR-14..17)", () => {
 
 describe("self answers", () => {
   const options = { domains: ["sip.example.com"], name: "stox", version: "1", domainFeatures: [], userFeatures: [] };
-  it("leaves iqs for other namespaces, sets, and other domains to the mappers", () => {
+  it("leaves iqs for other namespaces, results, and other domains to the mappers", () => {
     const ping = el("ping", { xmlns: "urn:xmpp:ping" });
-    expect(answerForSelf(el("iq", { to: "sip.example.com", type: "set", from: "a@x" }, ping), options)).toBeUndefined();
+    const register = el("query", { xmlns: "jabber:iq:register" });
+    expect(
+      answerForSelf(el("iq", { to: "sip.example.com", type: "set", from: "a@x" }, register), options),
+    ).toBeUndefined();
+    expect(
+      answerForSelf(el("iq", { to: "sip.example.com", type: "result", from: "a@x" }, ping), options),
+    ).toBeUndefined();
     expect(answerForSelf(el("iq", { to: "other.test", type: "get", from: "a@x" }, ping), options)).toBeUndefined();
     expect(
       answerForSelf(el("iq", { to: "u@sip.example.com", type: "get", from: "a@x" }, ping), options),
