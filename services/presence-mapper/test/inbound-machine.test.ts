@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   newInboundRecord,
@@ -207,6 +208,16 @@ describe("S2X notifications (RFC 8048 §6.2)", () => {
     expect(Object.keys(back.record?.resources ?? {})).toEqual(["desk"]);
   });
 
+  it("PRES-NTF-11 closed resources are dropped at the next refresh while another is open", () => {
+    let rec = approved();
+    rec = onContactPresence(rec, "desk", { isAvailable: true, statuses: [] }, T0 + 10_000, config)
+      .record as InboundRecord;
+    rec = onContactPresence(rec, "phone", { isAvailable: false, statuses: [] }, T0 + 20_000, config)
+      .record as InboundRecord;
+    const r = onSubscribeInDialog(rec, KEY, 3600, T0 + 30_000, config);
+    expect(notifies(r.effects)[0]?.pidf?.tuples.map((t) => t.id)).toEqual(["ID-desk"]);
+  });
+
   it("PRES-S2X-14 at most one NOTIFY per 5 s; changes in between are merged into the next one", () => {
     let rec = approved(); // NOTIFY active at T0
     const quick = onContactPresence(rec, "desk", { isAvailable: true, statuses: [] }, T0 + 1000, config);
@@ -263,5 +274,59 @@ describe("S2X polling (RFC 8048 §7.2)", () => {
       config,
     );
     expect(stanzas(second.effects)).toEqual([]);
+  });
+});
+
+describe("S2X properties (fast-check)", () => {
+  type Step =
+    | { kind: "presence"; resource: string; isAvailable: boolean }
+    | { kind: "refresh"; expires: number }
+    | { kind: "timer" }
+    | { kind: "subscribed" }
+    | { kind: "unsubscribed" }
+    | { kind: "subscribe"; expires: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({
+      kind: fc.constant("presence" as const),
+      resource: fc.constantFrom("a", "b", ""),
+      isAvailable: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant("refresh" as const), expires: fc.constantFrom(0, 600, 3600) }),
+    fc.record({ kind: fc.constant("timer" as const) }),
+    fc.record({ kind: fc.constant("subscribed" as const) }),
+    fc.record({ kind: fc.constant("unsubscribed" as const) }),
+    fc.record({ kind: fc.constant("subscribe" as const), expires: fc.constantFrom(0, 600) }),
+  );
+
+  it("PRES-SEC-06 PRES-S2X-15 PRES-POLL-07 never active or presence data before approval; expires only on pending/active", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(step, fc.integer({ min: 0, max: 4000_000 })), { maxLength: 25 }), (steps) => {
+        let rec: InboundRecord = newInboundRecord(inboundParties);
+        let now = T0;
+        let n = 0;
+        for (const [s, dt] of steps) {
+          now += dt;
+          const t =
+            s.kind === "presence"
+              ? onContactPresence(rec, s.resource, { isAvailable: s.isAvailable, statuses: [] }, now, config)
+              : s.kind === "refresh"
+                ? onSubscribeInDialog(rec, Object.keys(rec.dialogs)[0] ?? "none", s.expires, now, config)
+                : s.kind === "timer"
+                  ? onInboundTimer(rec, now, config)
+                  : s.kind === "subscribed"
+                    ? onContactSubscribed(rec, now, config)
+                    : s.kind === "unsubscribed"
+                      ? onContactUnsubscribed(rec, now)
+                      : onNewSubscribe(rec, { dialog: bobDialog(`c${++n}`), requestedExpires: s.expires }, now, config);
+          for (const e of notifies(t.effects)) {
+            const isApproved = (t.record ?? rec).auth === "approved";
+            if (!isApproved)
+              expect(e.state === "active" || (e.pidf?.tuples.some((x) => x.basic === "open") ?? false)).toBe(false);
+            expect(e.expiresSeconds !== undefined).toBe(e.state !== "terminated");
+          }
+          rec = t.record ?? rec;
+        }
+      }),
+    );
   });
 });

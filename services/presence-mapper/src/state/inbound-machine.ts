@@ -146,12 +146,20 @@ export function onSubscribeInDialog(
     const { next, effects } = endDialog(record, dialogKey, now, config);
     return { record: next, effects, answer };
   }
-  const refreshed = stateNotify(record, { ...d, expiresAt: now + answer.expiresSeconds * 1000 }, now, config);
+  // PRES-NTF-11: resources that went offline are shown closed until the next refresh; this is it.
+  const pruned: InboundRecord = { ...record, resources: withoutClosed(record.resources) };
+  const refreshed = stateNotify(pruned, { ...d, expiresAt: now + answer.expiresSeconds * 1000 }, now, config);
   return {
-    record: { ...record, dialogs: { ...record.dialogs, [dialogKey]: refreshed.dialog } },
+    record: { ...pruned, dialogs: { ...record.dialogs, [dialogKey]: refreshed.dialog } },
     effects: [refreshed.effect],
     answer,
   };
+}
+
+/** Drops unavailable resources while at least one is available (otherwise keeps them to show "closed"). */
+function withoutClosed(resources: Readonly<Record<string, PresenceInfo>>): Readonly<Record<string, PresenceInfo>> {
+  const open = Object.entries(resources).filter(([, info]) => info.isAvailable);
+  return open.length > 0 ? Object.fromEntries(open) : resources;
 }
 
 /** PRES-S2X-10/11: closed + terminated;reason=timeout, then `unavailable` from the watcher to the contact. */
