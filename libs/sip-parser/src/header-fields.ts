@@ -9,13 +9,19 @@ export interface SipHeader {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Header names not sliced yet: `[start, end)` pairs into the parsed header text. */
+export interface LazyNames {
+  readonly head: string;
+  readonly spans: number[];
+}
+
 /**
  * The header lines and body of a message. Names keep their spelling, values are stored exactly as
  * parsed (unfolded, trimmed); lookups go by `headerKey` so case and compact forms do not matter.
  */
 export abstract class HeaderFields {
-  /** Header names as written. */
-  protected readonly names: string[];
+  /** Header names as written (sliced from the header text on first use). */
+  #names: string[] | LazyNames;
   /** Lowercase long-form names, parallel to `names`. */
   protected readonly keys: string[];
   protected readonly values: string[];
@@ -23,8 +29,13 @@ export abstract class HeaderFields {
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
   #bodyText: string | undefined;
 
-  protected constructor(names: string[], keys: string[], values: string[], body: Buffer | string | undefined) {
-    this.names = names;
+  protected constructor(
+    names: string[] | LazyNames,
+    keys: string[],
+    values: string[],
+    body: Buffer | string | undefined,
+  ) {
+    this.#names = names;
     this.keys = keys;
     this.values = values;
     if (typeof body === "string") this.#bodyText = body;
@@ -49,10 +60,21 @@ export abstract class HeaderFields {
   /** Called after any header change, so subclasses can drop what they parsed. */
   protected abstract headersChanged(): void;
 
+  /** Header names as written, in order. */
+  protected get names(): string[] {
+    const names = this.#names;
+    if (Array.isArray(names)) return names;
+    const out: string[] = [];
+    for (let i = 0; i < names.spans.length; i += 2) out.push(names.head.slice(names.spans[i], names.spans[i + 1]));
+    this.#names = out;
+    return out;
+  }
+
   /** All header fields in message order. */
   get headers(): readonly SipHeader[] {
+    const names = this.names;
     const out: SipHeader[] = [];
-    for (let i = 0; i < this.names.length; i++) out.push({ name: this.names[i] ?? "", value: this.values[i] ?? "" });
+    for (let i = 0; i < names.length; i++) out.push({ name: names[i] ?? "", value: this.values[i] ?? "" });
     return out;
   }
 

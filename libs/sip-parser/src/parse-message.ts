@@ -30,7 +30,7 @@ function asBuffer(input: Uint8Array): Buffer {
   return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
-function splitHeaders(head: string, from: number, partial: PartialMessage, names: string[], values: string[]): void {
+function splitHeaders(head: string, from: number, partial: PartialMessage, spans: number[], values: string[]): void {
   const keys = partial.keys as string[];
   const n = head.length;
   let pos = from;
@@ -64,7 +64,7 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, names
       code = head.charCodeAt(ve - 1);
       while (code === 32 || code === 9) code = head.charCodeAt(--ve - 1);
     } else ve = vs;
-    names.push(head.slice(pos, nameEnd));
+    spans.push(pos, nameEnd);
     keys.push(headerKeyAt(head, pos, nameEnd - pos));
     values.push(head.slice(vs, ve));
     pos = e + 2;
@@ -87,11 +87,11 @@ function recoverContext(head: string, lineEnd: number, partial: PartialMessage):
       partial.startLine = { kind: "request", method, uri, version };
     }
   }
-  const names: string[] = [];
+  const spans: number[] = [];
   const values: string[] = [];
   const recovered: PartialMessage = { startLine: undefined, keys: [], values };
   try {
-    splitHeaders(head, lineEnd + 2, recovered, names, values);
+    splitHeaders(head, lineEnd + 2, recovered, spans, values);
   } catch {
     // keep the lines that split before the bad one
   }
@@ -149,10 +149,10 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
     throw e;
   }
   partial.startLine = startLine;
-  const names: string[] = [];
+  const names = { head, spans: [] as number[] };
   const values: string[] = [];
   partial.values = values;
-  splitHeaders(head, lineEnd + 2, partial, names, values);
+  splitHeaders(head, lineEnd + 2, partial, names.spans, values);
   const keys = partial.keys as string[];
   const length = contentLengthOf(keys, values);
   const restBytes = typeof rest === "string" ? Buffer.byteLength(rest, "utf8") : rest.length;

@@ -1,3 +1,4 @@
+import type { LazyNames } from "./header-fields.js";
 import { SipMessage } from "./message.js";
 import type { Uri } from "./uri.js";
 import { parseUri } from "./uri.js";
@@ -17,7 +18,7 @@ export class SipRequest extends SipMessage {
     method: string,
     uri: string,
     version: string,
-    names: string[],
+    names: string[] | LazyNames,
     keys: string[],
     values: string[],
     body?: Buffer | string,

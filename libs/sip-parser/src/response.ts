@@ -1,3 +1,4 @@
+import type { LazyNames } from "./header-fields.js";
 import { SipMessage } from "./message.js";
 
 /** A SIP response (RFC 3261 §7.2). */
@@ -13,7 +14,7 @@ export class SipResponse extends SipMessage {
     status: number,
     reason: string,
     version: string,
-    names: string[],
+    names: string[] | LazyNames,
     keys: string[],
     values: string[],
     body?: Buffer | string,
