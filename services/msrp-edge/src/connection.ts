@@ -26,6 +26,9 @@ export interface ConnectionEvents {
 
 let nextConnectionId = 1;
 
+/** Inbound messages waiting for a mapper's answer before the connection stops reading (back-pressure). */
+const MAX_IN_FLIGHT = 256;
+
 /**
  * One TCP or TLS connection carrying any number of MSRP sessions (RFC 4975 §5.4): a framer for what comes
  * in, a transaction tracker for what goes out, and the set of sessions bound to it.
@@ -42,6 +45,7 @@ export class MsrpConnection {
   readonly #tracker: TransactionTracker;
   readonly #events: ConnectionEvents;
   #isClosed = false;
+  #inFlight = 0;
 
   constructor(options: {
     socket: Socket;
@@ -109,6 +113,17 @@ export class MsrpConnection {
   /** Sends a request without waiting for its outcome; returns the outcome promise. */
   track(request: MsrpRequest): Promise<TransactionOutcome> {
     return this.#tracker.track(request);
+  }
+
+  /** A message from this connection is with a mapper; reading pauses while too many are. */
+  beginWork(): void {
+    this.#inFlight++;
+    if (this.#inFlight === MAX_IN_FLIGHT) this.#socket.pause();
+  }
+
+  endWork(): void {
+    this.#inFlight--;
+    if (this.#inFlight === MAX_IN_FLIGHT - 1 && !this.#isClosed) this.#socket.resume();
   }
 
   close(error?: Error): void {

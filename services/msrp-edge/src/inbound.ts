@@ -110,6 +110,7 @@ function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnect
     reply(connection, request, 200); // partial or aborted (`#`): this chunk itself arrived fine
     return;
   }
+  connection.beginWork();
   deliver(edge, session, result.message, result.isDuplicate)
     .then((status) => {
       session.rememberReceived(result.message.messageId, result.message.body.length);
@@ -119,7 +120,8 @@ function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnect
       if (response) void connection.write(response);
       for (const report of reports) void connection.write(report);
     })
-    .catch((error: unknown) => edge.reportError(asError(error), { where: "inbound-send" }));
+    .catch((error: unknown) => edge.reportError(asError(error), { where: "inbound-send" }))
+    .finally(() => connection.endWork());
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -36,7 +36,10 @@ export class SessionTable {
   /** A new session with a fresh URI (MSRP-URI-02: never one of another live session). */
   create(init: NewSession): MsrpSession {
     let localUri = this.#localUri(init.isSecure);
-    while (this.#byLocalKey.has(msrpUriKey(localUri))) localUri = this.#localUri(init.isSecure);
+    for (let attempt = 1; this.#byLocalKey.has(msrpUriKey(localUri)); attempt++) {
+      if (attempt >= 8) throw new Error("the session-id source keeps returning URIs of live sessions");
+      localUri = this.#localUri(init.isSecure);
+    }
     const session = new MsrpSession({
       ...init,
       localUri,

@@ -5,6 +5,8 @@ import { buildResponse, type MsrpFrame, MsrpFramer, type MsrpRequest, serializeM
 
 export class RawPeer {
   readonly frames: MsrpFrame[] = [];
+  /** Every byte received, in order. */
+  readonly received: Buffer[] = [];
   readonly closed: Promise<void>;
   readonly #socket: Socket;
   readonly #framer = new MsrpFramer({ maxChunkBytes: 8 * 1024 * 1024 });
@@ -20,6 +22,7 @@ export class RawPeer {
     });
     socket.on("error", () => {});
     socket.on("data", (bytes: Buffer) => {
+      this.received.push(bytes);
       this.frames.push(...this.#framer.push(bytes));
       this.#wake();
     });
