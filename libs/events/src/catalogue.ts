@@ -24,6 +24,7 @@ import {
   sipResponseCommandCodec,
   sipResponseReceivedCodec,
 } from "./sip.js";
+import { SIP_OUT_PROVISIONAL, sipProvisionalReceivedCodec } from "./sip-provisional.js";
 import { xmppSendResultCodec, xmppStanzaCommandCodec, xmppStanzaReceivedCodec, xmppStanzaReplyCodec } from "./xmpp.js";
 
 /** One row of the event catalogue: who sends what on which subject, and what comes back. */
@@ -63,6 +64,14 @@ export const catalogue: readonly CatalogueEntry[] = [
     publishers: ["chat-mapper", "presence-mapper", "media-mapper"],
     consumers: ["sip-edge"],
     summary: "Send a SIP request (new, or in a stored dialog); the reply is its final response.",
+  },
+  {
+    subject: SIP_OUT_PROVISIONAL,
+    style: "event",
+    payload: sipProvisionalReceivedCodec as EventCodec<unknown>,
+    publishers: ["sip-edge"],
+    consumers: ["media-mapper", "chat-mapper", "presence-mapper"],
+    summary: "A provisional response (e.g. 180 Ringing) to a sip.out.request, keyed by the command id.",
   },
   {
     subject: "stox.v1.xmpp.in.<message|presence|iq>",

@@ -72,6 +72,12 @@ export {
   sipResponseReceivedSchema,
 } from "./sip.js";
 export {
+  SIP_OUT_PROVISIONAL,
+  type SipProvisionalReceived,
+  sipProvisionalReceivedCodec,
+  sipProvisionalReceivedSchema,
+} from "./sip-provisional.js";
+export {
   type XmlElement,
   type XmppSendResult,
   type XmppStanzaCommand,
