@@ -35,7 +35,10 @@ function mutate(sample: Buffer, random: () => number): Buffer {
   const pick = (n: number) => Math.floor(random() * n);
   switch (pick(6)) {
     case 0: // bit flips
-      for (let i = 0; i < 1 + pick(4); i++) bytes[pick(bytes.length)] ^= 1 << pick(8);
+      for (let i = 0; i < 1 + pick(4); i++) {
+        const at = pick(bytes.length);
+        bytes[at] = (bytes[at] ?? 0) ^ (1 << pick(8));
+      }
       return bytes;
     case 1: // cut short
       return bytes.subarray(0, pick(bytes.length));
