@@ -101,7 +101,7 @@ describe("ComponentConnection", () => {
     await server.until(() => server?.current?.raw.slice(before).includes(" "), "keep-alive");
   });
 
-  it("closes a stream that sends an oversize stanza with policy-violation, then comes back", async () => {
+  it("closes a stream that sends an oversize stanza with policy-violation, then comes back (CORE-SEC-11)", async () => {
     server = await FakeComponentServer.start(SECRET);
     const events = connect(server.port);
     await server.until(() => events.online === 1, "online");

@@ -93,7 +93,7 @@ describe("s2s mode (RFC 6120)", () => {
     );
   });
 
-  it("delivers a stanza over STARTTLS + SASL EXTERNAL when both certificates verify (RFC 6120 §5, §6)", async () => {
+  it("delivers a stanza over STARTTLS + SASL EXTERNAL when both certificates verify (RFC 6120 §5, §6, CORE-SEC-01, CORE-SEC-10)", async () => {
     const { a, b } = await pair({ tls: "trusted" });
     const seen = recordInbound(b);
     expect(await command(a, message("t1"))).toMatchObject({ ok: true });

@@ -121,7 +121,7 @@ describe("StreamParser", () => {
     expect(r.elements[0]).toEqual(el("message", {}, el("body", {}, "<b>&x;]"), el("x", {}, "AB")));
   });
 
-  it("stops an oversize stanza while it is still arriving, before it completes", () => {
+  it("stops an oversize stanza while it is still arriving, before it completes (CORE-SEC-11, RFC 6120 §13.12)", () => {
     const r = collect([HEADER, "<message><body>", "a".repeat(3000), "a".repeat(3000)]);
     expect(r.error).toBeInstanceOf(XmppStreamError);
     expect((r.error as XmppStreamError).condition).toBe("policy-violation");
@@ -134,7 +134,7 @@ describe("StreamParser", () => {
     expect(r.elements).toHaveLength(3);
   });
 
-  it("stops a deeply nested stanza at the first element past the limit", () => {
+  it("stops a deeply nested stanza at the first element past the limit (CORE-SEC-11)", () => {
     const r = collect([HEADER, "<message>", "<a>".repeat(8)]);
     expect((r.error as XmppStreamError).condition).toBe("policy-violation");
     const ok = collect([HEADER, `<message>${"<a>".repeat(7)}${"</a>".repeat(7)}</message>`]);
@@ -151,6 +151,31 @@ describe("StreamParser", () => {
     const r = collect([HEADER, " ", "\n", "<presence/>", " "]);
     expect(r.error).toBeUndefined();
     expect(r.elements).toEqual([el("presence")]);
+  });
+
+  it("raises only XmppStreamError when real stanzas are mutated byte by byte (seeded mutation fuzzing)", () => {
+    const real = new TextEncoder().encode(
+      `${HEADER}<message from='juliet@example.com/balcony' to='romeo@sip.example.com' type='chat' id='x1'><body>Art thou not Romeo &amp; a Montague?</body><active xmlns='http://jabber.org/protocol/chatstates'/></message><presence from='a@b/c' to='d@sip.example.com'><show>away</show><![CDATA[x]]></presence><iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>`,
+    );
+    const mutation = fc.record({ at: fc.nat(real.length - 1), byte: fc.integer({ min: 0, max: 255 }) });
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 8 }), fc.nat(real.length), (mutations, cut) => {
+        const bytes = real.slice();
+        for (const m of mutations) bytes[m.at] = m.byte;
+        const parser = new StreamParser(limits, {
+          onStreamStart: () => {},
+          onElement: () => {},
+          onStreamEnd: () => {},
+        });
+        try {
+          parser.write(bytes.subarray(0, cut));
+          parser.write(bytes.subarray(cut));
+        } catch (err) {
+          expect(err).toBeInstanceOf(XmppStreamError);
+        }
+      }),
+      { seed: 7, numRuns: 500 },
+    );
   });
 
   it("raises only XmppStreamError on arbitrary input", () => {
