@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SipParseError } from "./errors.js";
+import { checkHeaderText } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
 import { parseNameAddr } from "./name-addr.js";
 import { findParam } from "./params.js";
@@ -26,7 +27,7 @@ function split(headers: HeaderInput): [string[], string[], string[]] {
   const keys: string[] = [];
   const values: string[] = [];
   for (const [name, value] of headers) {
-    if (/[\r\n]/.test(value)) throw new SipParseError(`header ${name} value contains CR or LF`);
+    checkHeaderText(name, value);
     names.push(name);
     keys.push(headerKey(name));
     values.push(value);

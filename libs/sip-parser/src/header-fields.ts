@@ -164,7 +164,7 @@ export abstract class HeaderFields {
 }
 
 /** Refuses header text that would break framing when serialized (CR, LF, a bad name). */
-function checkHeaderText(name: string, value: string): void {
+export function checkHeaderText(name: string, value: string): void {
   if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) throw new SipParseError(`bad header name "${name}"`);
   if (/[\r\n]/.test(value)) throw new SipParseError(`header ${name} value contains CR or LF`);
 }

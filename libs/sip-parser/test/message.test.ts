@@ -91,6 +91,16 @@ describe("building messages", () => {
     expect(createResponse(invite(), 100).header("to")).toBe("Bob <sip:bob@biloxi.com>");
   });
 
+  it("createRequest refuses header names and values that would break the wire format", () => {
+    expect(() => createRequest({ method: "OPTIONS", uri: "sip:a@b", headers: [["Bad Name", "x"]] })).toThrow(
+      SipParseError,
+    );
+    expect(() => createRequest({ method: "OPTIONS", uri: "sip:a@b", headers: [["X-A", "1\r\nVia: x"]] })).toThrow(
+      SipParseError,
+    );
+    expect(() => createRequest({ method: "OPT IONS", uri: "sip:a@b" })).toThrow(SipParseError);
+  });
+
   it("createRequest builds a message that serializes and parses", () => {
     const m = createRequest({
       method: "MESSAGE",
