@@ -3,9 +3,11 @@ import {
   type GatewayErrorCode,
   newEventId,
   nowIso,
+  SIP_OUT_PROVISIONAL,
   SIP_OUT_REQUEST,
   type SipRequestCommand,
   type SipResponseReceived,
+  sipProvisionalReceivedCodec,
   sipRequestCommandCodec,
   sipResponseReceivedCodec,
 } from "@stox/events";
@@ -19,7 +21,7 @@ import {
 import { type DialogRecord, dialogFromUac, pendingFromSubscribe, tagOf } from "./dialog/dialog-record.js";
 import { type EdgeContext, localContact, localHostPort } from "./edge-context.js";
 import { SipDialogNotFoundError, SipResolveError } from "./errors.js";
-import { toResponseReceived } from "./event-mapping.js";
+import { bodyFields, toResponseReceived } from "./event-mapping.js";
 import { buildAck2xx, buildInDialogRequest, buildNewRequest } from "./outbound-request.js";
 import { resolveTarget } from "./resolver.js";
 import { newBranch } from "./transaction/transaction-layer.js";
@@ -107,11 +109,12 @@ export class OutboundHandler {
     if (dialog === undefined && request.method === "SUBSCRIBE") {
       await ctx.dialogs.putPending(pendingFromSubscribe(request, first.protocol));
     }
-    this.#attempt(request, candidates, 0, dialog, reply);
+    this.#attempt(cmd.id, request, candidates, 0, dialog, reply);
   }
 
   /** One client transaction to `candidates[index]`; RFC 3263 §4.3: a transport failure moves to the next one. */
   #attempt(
+    commandId: string,
     request: SipRequest,
     candidates: readonly Destination[],
     index: number,
@@ -129,7 +132,10 @@ export class OutboundHandler {
     let dialogId = dialog?.id;
     this.#ctx.transactions.sendRequest(request, dest, {
       onResponse: (res) => {
-        if (res.status < 200) return;
+        if (res.status < 200) {
+          if (res.status > 100) this.#publishProvisional(commandId, res);
+          return;
+        }
         if (request.method === "INVITE" && res.status < 300) {
           // 2xx retransmissions arrive here too: each gets the same ACK (RFC 3261 §13.2.2.4).
           this.#ack2xx(request, res, dest, dialog)
@@ -151,7 +157,7 @@ export class OutboundHandler {
       },
       onTransportError: () => {
         if (index + 1 < candidates.length) {
-          this.#attempt(request, candidates, index + 1, dialog, reply);
+          this.#attempt(commandId, request, candidates, index + 1, dialog, reply);
           return;
         }
         this.#dropPending(request, dialog);
@@ -174,6 +180,26 @@ export class OutboundHandler {
     for (const [name, value] of cmd.headers ?? []) estimate += name.length + value.length + 4;
     if (estimate <= 1300) return candidates;
     return [{ protocol: "tcp", address: first.address, port: first.port }, ...candidates];
+  }
+
+  /** `stox.v1.sip.out.provisional`: 180 Ringing and friends, for the mapper that sent the command. */
+  #publishProvisional(commandId: string, res: SipResponse): void {
+    try {
+      const event = sipProvisionalReceivedCodec.encode({
+        v: 1,
+        id: newEventId(),
+        at: nowIso(),
+        commandId,
+        callId: res.callId,
+        status: res.status,
+        reason: res.reason,
+        headers: res.headers.map((h) => [h.name, h.value] as [string, string]),
+        ...bodyFields(res),
+      });
+      this.#ctx.bus.publish(SIP_OUT_PROVISIONAL, event);
+    } catch (e) {
+      this.#ctx.onError(e as Error, { where: "provisional event" });
+    }
   }
 
   #dropPending(request: SipRequest, dialog: DialogRecord | undefined): void {

@@ -2,10 +2,13 @@ import { type Bus, createMemoryBus } from "@stox/bus";
 import {
   newEventId,
   nowIso,
+  SIP_OUT_PROVISIONAL,
   SIP_OUT_REQUEST,
+  type SipProvisionalReceived,
   type SipRequestCommand,
   type SipResponseReceived,
   sipInSubject,
+  sipProvisionalReceivedCodec,
   sipRequestCommandCodec,
   sipRequestReceivedCodec,
   sipResponseCommandCodec,
@@ -296,5 +299,36 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     });
     expect(r.ok && r.status).toBe(200);
     expect(r.ok && r.reason).toBe("tcp");
+  });
+
+  it("publishes provisional responses on stox.v1.sip.out.provisional with the command id", async () => {
+    const provisional: SipProvisionalReceived[] = [];
+    bus.subscribe(SIP_OUT_PROVISIONAL, (msg) => {
+      provisional.push(sipProvisionalReceivedCodec.decode(msg.data));
+    });
+    const uri = `sip:bob@127.0.0.1:${peer.port}`;
+    const id = newEventId();
+    const replying = bus.request(
+      SIP_OUT_REQUEST,
+      sipRequestCommandCodec.encode({
+        v: 1,
+        id,
+        at: nowIso(),
+        method: "INVITE",
+        requestUri: uri,
+        from: { uri: "sip:alice@gw.example" },
+        to: { uri },
+      }),
+      { timeoutMs: 5000 },
+    );
+    const invite = (await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "INVITE")) as SipRequest;
+    const edgePort = edge.address("udp")?.port ?? 0;
+    peer.sendBytes(serializeSipMessage(createResponse(invite, 180, { toTag: "ring1" })), edgePort);
+    peer.sendBytes(serializeSipMessage(createResponse(invite, 486, { toTag: "ring1" })), edgePort);
+    const r = sipResponseReceivedCodec.decode((await replying).data);
+    expect(r.ok && r.status).toBe(486);
+    expect(provisional.map((p) => [p.commandId, p.status, p.reason])).toEqual([[id, 180, "Ringing"]]);
+    // The non-2xx final was ACKed inside the transaction (RFC 3261 §17.1.1.3).
+    await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "ACK");
   });
 });
