@@ -92,8 +92,13 @@ export class OutboundS2sStream {
       () => this.#abort(new XmppStreamError("connection-timeout", `s2s to ${this.options.remoteDomain} timed out`)),
       this.options.timeoutMs,
     );
-    const targets = await this.options.resolver(this.options.remoteDomain);
+    const targets = await this.options.resolver(this.options.remoteDomain).catch(() => []);
     const socket = await connectFirst(targets);
+    if (this.#phase === "closed") {
+      // Timed out (or closed) while resolving or connecting.
+      socket?.destroy();
+      return this.#ready;
+    }
     if (!socket) {
       this.#abort(
         new XmppStreamError("remote-connection-failed", `no server reachable for ${this.options.remoteDomain}`),
