@@ -14,6 +14,8 @@ export interface PresenceMapperConfig {
   readonly dueBucket: string;
   /** Home XMPP domains whose users may use the X2S direction (PRES-SEC-02); empty: no restriction. */
   readonly xmppDomains: readonly string[];
+  /** Home SIP domains whose users may use the S2X direction (CORE-ARCH-02); empty: no restriction. */
+  readonly sipDomains: readonly string[];
 }
 
 export function loadConfig(env: Env): PresenceMapperConfig {
@@ -44,5 +46,6 @@ export function loadConfig(env: Env): PresenceMapperConfig {
     dialogsBucket: readString(env, "PRESENCE_MAPPER_DIALOGS_BUCKET", "presence-dialogs"),
     dueBucket: readString(env, "PRESENCE_MAPPER_DUE_BUCKET", "presence-due"),
     xmppDomains: readList(env, "PRESENCE_MAPPER_XMPP_DOMAINS", []).map((d) => d.toLowerCase()), // PRES-SEC-02
+    sipDomains: readList(env, "PRESENCE_MAPPER_SIP_DOMAINS", []).map((d) => d.toLowerCase()), // CORE-ARCH-02
   });
 }

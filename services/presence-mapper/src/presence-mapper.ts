@@ -66,6 +66,7 @@ export async function startPresenceMapper(o: PresenceMapperOptions): Promise<Pre
     sipRequestTimeoutMs: o.config.sipRequestTimeoutMs,
     xmppRequestTimeoutMs: o.config.xmppRequestTimeoutMs,
     xmppDomains: o.config.xmppDomains,
+    sipDomains: o.config.sipDomains,
     background(task) {
       const p = new Promise<void>((resolve) => setImmediate(resolve))
         .then(task)

@@ -235,7 +235,20 @@ describe("X2S handlers on the in-memory bus (RFC 8048 §5.2)", () => {
 });
 
 describe("isolation and privacy", () => {
-  it("PRES-SEC-02 presence from a user of another XMPP domain is refused (forbidden)", async () => {
+  it("CORE-ARCH-02 a SUBSCRIBE from a SIP user outside the home SIP domains is refused (forbidden)", async () => {
+    const r = await sipIn(bus, {
+      method: "SUBSCRIBE",
+      from: { uri: "sip:mallory@evil.test", tag: "m" },
+      to: { uri: ALICE_SIP },
+      callId: "evil",
+      cseq: 1,
+      headers: [["Event", "presence"]],
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(xmpp.sent).toEqual([]);
+  });
+
+  it("PRES-SEC-02 CORE-SEC-07 presence from a user of another XMPP domain is refused (forbidden)", async () => {
     const r = await xmppIn(bus, presence({ from: "eve@elsewhere.test", to: "bob@sip.test", type: "subscribe" }));
     expect(r).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(sip.sent).toEqual([]);

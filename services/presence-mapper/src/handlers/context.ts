@@ -18,6 +18,8 @@ export interface MapperContext {
   readonly xmppRequestTimeoutMs: number;
   /** PRES-SEC-02: home XMPP domains allowed to use the X2S direction; empty = all. */
   readonly xmppDomains: readonly string[];
+  /** CORE-ARCH-02: home SIP domains whose users may subscribe through S2X; empty = all. */
+  readonly sipDomains: readonly string[];
   /** Runs effects after the reply went out, tracked so stop() can wait for them. */
   background(task: () => Promise<void>): void;
 }

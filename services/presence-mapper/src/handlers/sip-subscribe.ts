@@ -50,6 +50,11 @@ export async function handleSipSubscribe(ctx: MapperContext, req: SipRequestRece
     throw new GatewayFailure("not-acceptable", "the watcher does not accept application/pidf+xml");
   const contactJid = mapOrFail(() => sipUriToBareJid(req.to.uri), "the presentity");
   const watcherJid = mapOrFail(() => sipUriToBareJid(req.from.uri), "the watcher");
+  const watcherDomain = watcherJid.slice(watcherJid.indexOf("@") + 1);
+  if (ctx.sipDomains.length > 0 && !ctx.sipDomains.includes(watcherDomain)) {
+    // CORE-ARCH-02: S2X translates only for users of the home SIP domains.
+    throw new GatewayFailure("forbidden", "the watcher is not in a home SIP domain");
+  }
   const parties = { watcherJid, watcherUri: jidToSipAor(watcherJid), contactJid, contactUri: jidToSipAor(contactJid) };
   const now = ctx.clock.now();
   const requestedExpires = deltaSeconds(req.headers, "expires");
