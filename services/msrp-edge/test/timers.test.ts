@@ -103,4 +103,31 @@ describe("msrp-edge timers", () => {
     peer.write(bindingSend(b.localPath[0] as string, "lim00002"));
     expect(await peer.status("lim00002")).toBe(403);
   });
+
+  it("closes connections beyond MSRP_EDGE_MAX_CONNECTIONS at once, keeping the first", async () => {
+    const { edge } = await edgeWithTimers({ maxConnections: 1 });
+    const first = scope.add(await RawPeer.connect(edge.edge.localPort(false)), (p) => p.close());
+    await eventually(() => (edge.edge.connectionCount === 1 ? true : undefined));
+    const second = scope.add(await RawPeer.connect(edge.edge.localPort(false)), (p) => p.close());
+    await second.closed;
+    expect(first.isClosed).toBe(false);
+  });
+
+  it("answers 413 to a chunk over the chunk limit and skips an oversized header block, connection intact (MSRP-FMT-10)", async () => {
+    const { edge } = await edgeWithTimers({ maxMessageBytes: 4096, maxChunkBytes: 4096, maxHeaderBytes: 1024 });
+    const opened = await edge.open({ remote: { path: [ATLANTA] } });
+    const to = opened.localPath[0] as string;
+    const peer = scope.add(await RawPeer.connect(edge.edge.localPort(false)), (p) => p.close());
+    peer.write(textSend(to, "huge0001", "mhuge001", "h".repeat(5000), { end: "*", total: "*" }));
+    expect(await peer.status("huge0001")).toBe(413);
+    const padded = textSend(to, "head0001", "mhead001", "x")
+      .toString()
+      .replace("Content-Type:", `X-Pad: ${"p".repeat(1100)}\r\nContent-Type:`);
+    peer.write(padded);
+    peer.write(textSend(to, "fine0001", "mfine001", "after both"));
+    expect(await peer.status("fine0001")).toBe(200);
+    // The over-long header block is skipped to its end-line, but unanswered: msrp-lite's rejection carries
+    // no From-Path for it, so there is nowhere to send the 400 (reported to msrp-lite).
+    expect(peer.frames).toEqual([]);
+  });
 });
