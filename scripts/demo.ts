@@ -1,29 +1,25 @@
 // pnpm demo: a guided tour for newcomers. Brings up NATS (or the embedded bus), Prosody and the gateway,
 // then a scripted SIP party (bob) and an XMPP user (alice) exchange a message each way, and every event
 // crossing the bus is printed with its trace id (edge -> event -> mapper -> edge).
-// Steps whose services are not registered in services/gateway/src/registry.ts are reported as
-// "not available yet" and skipped; nothing is simulated.
+// The gateway runs with STOX_SERVICES=auto: every registered service whose configuration is complete. A step
+// whose services are not running is reported as "not available yet" and skipped; nothing is simulated.
 //   pnpm demo               gateway as its own process on NATS
 //   pnpm demo --embedded    everything in this process on the in-memory bus
-//   pnpm demo --embedded --unregistered
-//                           also load chat-mapper, presence-mapper, sip-edge and xmpp-edge from services/ when the gateway
-//                           registry does not list them yet (said so in the output)
-import { existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Bus, BusMessage } from "../libs/bus/src/index.js";
 import { connectNatsBus } from "../libs/bus/src/index.js";
-import type { ServiceDefinition } from "../libs/service-kit/src/index.js";
-import { registry } from "../services/gateway/src/index.js";
+import { registry, startGateway } from "../services/gateway/src/index.js";
 import {
   cleanup,
   freePort,
   makeTempDir,
   markFailed,
+  registerCleanup,
   type SipTestUa,
   startNats,
   startProsody,
   startServiceProcess,
-  startServicesInProcess,
   startSipTestUa,
   type XmppTestClient,
   xml,
@@ -31,7 +27,6 @@ import {
 } from "../test/harness/src/index.js";
 
 const isEmbedded = process.argv.includes("--embedded");
-const isLoadingUnregistered = isEmbedded && process.argv.includes("--unregistered");
 const XMPP_DOMAIN = "localhost";
 const SIP_DOMAIN = "sip.localhost";
 const SECRET = "stox-demo-secret";
@@ -63,33 +58,13 @@ function tapBus(bus: Bus): () => void {
   return () => sub.unsubscribe();
 }
 
-/** Mappers before edges, as the gateway registry orders them. */
-const DEMO_SERVICES = ["chat-mapper", "presence-mapper", "sip-edge", "xmpp-edge"];
-
-/** The registry, plus (with --unregistered) the demo's services found under services/ but not registered. */
-async function servicesToRun(): Promise<ServiceDefinition[]> {
-  const services = [...registry];
-  if (!isLoadingUnregistered) return services;
-  for (const name of DEMO_SERVICES) {
-    if (services.some((s) => s.name === name)) continue;
-    const entry = resolve(import.meta.dirname, `../services/${name}/src/index.ts`);
-    if (!existsSync(entry)) continue;
-    const exportName = `${name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Service`;
-    const definition = (await import(entry))[exportName] as ServiceDefinition | undefined;
-    if (definition === undefined) continue;
-    detail(`loading ${name} from services/${name} (${exportName}); it is not in the gateway registry yet`);
-    services.push(definition);
-  }
-  return services;
-}
-
 function missing(running: readonly string[], needed: readonly string[]): string[] {
   return needed.filter((n) => !running.includes(n));
 }
 
 function notAvailable(what: string, absent: readonly string[]): void {
   detail(`NOT AVAILABLE YET: ${what} needs ${absent.join(", ")}, which the gateway does not run yet`);
-  detail("(a service appears here once it is registered in services/gateway/src/registry.ts)");
+  detail("(the gateway runs a service once it is registered and its configuration is complete)");
 }
 
 /** The PIDF basic status and note of a NOTIFY body, for printing (RFC 3863). */
@@ -176,7 +151,7 @@ async function main(): Promise<number> {
   });
   detail(`listening at ${bob.uri}; the gateway sends SIP for ${SIP_DOMAIN} here (outbound proxy)`);
 
-  step(isEmbedded ? "Gateway: all services in this process" : "Gateway: its own process (STOX_SERVICES=all)");
+  step(isEmbedded ? "Gateway: in this process (STOX_SERVICES=auto)" : "Gateway: its own process (STOX_SERVICES=auto)");
   const secretFile = join(makeTempDir("demo"), "component-secret");
   writeFileSync(secretFile, SECRET);
   const sipPort = await freePort();
@@ -192,23 +167,30 @@ async function main(): Promise<number> {
     CHAT_MAPPER_XMPP_DOMAINS: XMPP_DOMAIN,
     PRESENCE_MAPPER_XMPP_DOMAINS: XMPP_DOMAIN,
     PRESENCE_MAPPER_NOTIFY_INTERVAL_MS: "200",
+    // Services the demo does not exercise still start (STOX_SERVICES=auto): keep them on loopback, free ports.
+    MSRP_EDGE_BIND_HOST: "127.0.0.1",
+    MSRP_EDGE_TCP_PORT: String(await freePort()),
+    STOX_HTTP_HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
   };
   let running: string[];
   let tapBusOf: Bus;
   if (isEmbedded) {
-    const services = await startServicesInProcess({ services: await servicesToRun(), bus: "memory", env });
-    running = [...services.host.serviceNames];
-    tapBusOf = services.host.bus;
-    detail(`ready: ${services.httpUrl}/readyz`);
+    const port = await freePort();
+    const gateway = await startGateway({ ...env, STOX_BUS: "memory", STOX_HTTP_PORT: String(port) });
+    registerCleanup("gateway (embedded)", () => gateway.host.stop());
+    running = [...gateway.host.serviceNames];
+    tapBusOf = gateway.host.bus;
+    for (const s of gateway.skipped) detail(`skipped ${s.name}: ${s.reason}`);
+    detail(`ready: http://127.0.0.1:${port}/readyz`);
   } else {
-    const gateway = await startServiceProcess({ services: "all", natsUrl: nats?.url, env });
+    const gateway = await startServiceProcess({ services: "auto", natsUrl: nats?.url, env });
     const readyz = (await (await fetch(`${gateway.httpUrl}/readyz`)).json()) as { checks: Record<string, boolean> };
     running = Object.keys(readyz.checks).filter((k) => k !== "bus");
     tapBusOf = await connectNatsBus({ url: nats?.url as string, name: "stox-demo-tap" });
     detail(`pid ${gateway.pid}, ready: ${gateway.httpUrl}/readyz, log in ${gateway.dir}/gateway.log`);
   }
-  detail(`running services: ${running.join(", ") || "(none: the registry is empty)"}`);
+  detail(`running services: ${running.join(", ") || "(none)"}`);
   const untap = tapBus(tapBusOf);
 
   step("XMPP user: alice logs in to Prosody");

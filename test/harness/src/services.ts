@@ -65,14 +65,19 @@ export async function startServicesInProcess(options: StartServicesOptions): Pro
 }
 
 export interface StartServiceProcessOptions {
-  /** STOX_SERVICES: service names for this process, or "all" (default). */
-  readonly services?: readonly string[] | "all";
+  /**
+   * STOX_SERVICES: "auto" (default: every registered service whose config is complete), "all" (every one;
+   * a config error stops start-up), or the names of the services for this process.
+   */
+  readonly services?: readonly string[] | "all" | "auto";
   readonly bus?: "memory" | "nats";
   readonly natsUrl?: string;
   /** Extra environment (service config). PATH and the like come from this process. */
   readonly env?: NodeJS.ProcessEnv;
   /** Default 20 s (tsx compiles on first start). */
   readonly readyTimeoutMs?: number;
+  /** The entry module to run; default `services/gateway/src/main.ts`. */
+  readonly entry?: string;
 }
 
 export interface ServiceProcess {
@@ -90,8 +95,8 @@ export interface ServiceProcess {
  * with STOX_SERVICES and env, and waits for /readyz. Throws HarnessProcessError (with the log) if it exits first.
  */
 export async function startServiceProcess(options: StartServiceProcessOptions = {}): Promise<ServiceProcess> {
-  const names = options.services ?? "all";
-  const label = names === "all" ? "all" : names.join(",");
+  const names = options.services ?? "auto";
+  const label = typeof names === "string" ? names : names.join(",");
   const bus = options.bus ?? "nats";
   const natsUrl = options.natsUrl ?? process.env.NATS_URL;
   const port = await freePort();
@@ -106,7 +111,8 @@ export async function startServiceProcess(options: StartServiceProcessOptions = 
     STOX_HTTP_PORT: String(port),
     ...(bus === "nats" && natsUrl ? { NATS_URL: natsUrl } : {}),
   };
-  const args = ["--conditions=source", "--import", "tsx", join(REPO_ROOT, "services/gateway/src/main.ts")];
+  const entry = options.entry ?? join(REPO_ROOT, "services/gateway/src/main.ts");
+  const args = ["--conditions=source", "--import", "tsx", entry];
   const proc = spawnManaged(process.execPath, args, {
     label: `stox ${label}`,
     logFile: join(dir, "gateway.log"),

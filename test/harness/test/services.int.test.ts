@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { connectNatsBus } from "@stox/bus";
 import { defineService } from "@stox/service-kit";
 import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import {
@@ -7,6 +9,7 @@ import {
   isProcessAlive,
   isReady,
   markFailed,
+  registerCleanup,
   startNats,
   startServiceProcess,
   startServicesInProcess,
@@ -49,23 +52,31 @@ describe("starting stox services", () => {
     },
   );
 
-  it("runs the gateway as a separate process on NATS and stops it with SIGTERM", async () => {
+  it("runs a service entry point as a separate process on NATS, ready on /readyz, and stops it with SIGTERM", async () => {
     onTestFailed(() => markFailed());
-    const nats = await startNats();
-    const gateway = await startServiceProcess({ services: "all", natsUrl: nats.url });
-    const port = Number(new URL(gateway.httpUrl).port);
+    const nats = await startNats({ isPrivate: true });
+    const proc = await startServiceProcess({
+      entry: join(import.meta.dirname, "fixtures/echo-main.ts"),
+      natsUrl: nats.url,
+    });
+    const port = Number(new URL(proc.httpUrl).port);
+    const client = await connectNatsBus({ url: nats.url, name: "harness-test" });
+    registerCleanup("test bus", () => client.drain());
 
-    const body = (await (await fetch(`${gateway.httpUrl}/readyz`)).json()) as { checks: Record<string, boolean> };
-    expect(body.checks.bus).toBe(true);
+    const body = (await (await fetch(`${proc.httpUrl}/readyz`)).json()) as { checks: Record<string, boolean> };
+    const reply = await client.request("harness.echo.process", new TextEncoder().encode("pong"), { timeoutMs: 2_000 });
 
-    await gateway.stop();
-    expect(isProcessAlive(gateway.pid)).toBe(false);
+    expect(body.checks).toEqual({ bus: true, echo: true });
+    expect(new TextDecoder().decode(reply.data)).toBe("pong");
+    await proc.stop();
+    expect(isProcessAlive(proc.pid)).toBe(false);
     expect(await canConnect(port)).toBe(false);
-    expect(gateway.log()).toContain("stox ready");
+    expect(proc.log()).toContain("draining");
   });
 
   it("rejects with the process log when the gateway exits before it is ready", async () => {
     onTestFailed(() => markFailed());
+    // The real gateway: an unknown STOX_SERVICES name is a ConfigError before any service starts.
     const failure = startServiceProcess({ services: ["no-such-service"], bus: "memory" });
     await expect(failure).rejects.toBeInstanceOf(HarnessProcessError);
     await expect(failure).rejects.toThrow(/STOX_SERVICES/);
