@@ -199,10 +199,12 @@ export class InboundHandler implements TransactionUser {
     if (isDialogAnswer && !hasContact) headers.push(["Contact", localContact(this.#ctx, tx.source.protocol)]);
     const body = bodyBytes(reply.body, reply.bodyEncoding);
     if (body !== undefined && reply.contentType !== undefined) headers.push(["Content-Type", reply.contentType]);
-    return createResponse(request, reply.status, {
+    // RFC 4320 §4.2: a transaction-stateful element never answers a non-INVITE with 408; 504 says the same.
+    const isBanned408 = reply.status === 408 && request.method !== "INVITE";
+    return createResponse(request, isBanned408 ? 504 : reply.status, {
       toTag,
       headers,
-      ...(reply.reason === undefined ? {} : { reason: reply.reason }),
+      ...(reply.reason === undefined || isBanned408 ? {} : { reason: reply.reason }),
       ...(body === undefined ? {} : { body }),
     });
   }

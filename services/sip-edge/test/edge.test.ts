@@ -93,6 +93,12 @@ describe("SipEdge on the in-memory bus over UDP", () => {
     await peer.waitFor(isResponse(404));
   });
 
+  it("turns a mapper's 408 to a non-INVITE into 504 (RFC 4320 §4.2)", async () => {
+    answerWith("message", { ok: true, status: 408 });
+    peer.send(sipText("MESSAGE", peer.port), port);
+    await peer.waitFor(isResponse(504));
+  });
+
   it("passes the mapper's reason, headers and body into the response, but not edge-owned headers", async () => {
     answerWith("message", {
       ok: true,
