@@ -30,6 +30,7 @@ export interface XmppEdgeConfig {
   readonly peerRatePerSecond: number;
   readonly peerRateBurst: number;
   readonly requestTimeoutMs: number;
+  readonly maxInFlight: number;
   readonly domainFeatures: readonly string[];
   readonly userFeatures: readonly string[];
   readonly softwareName: string;
@@ -87,6 +88,8 @@ export function loadConfig(env: Env): XmppEdgeConfig {
     peerRatePerSecond: readInt(env, "XMPP_EDGE_PEER_RATE_PER_SECOND", 0, { min: 0 }),
     peerRateBurst: readInt(env, "XMPP_EDGE_PEER_RATE_BURST", 1000, { min: 1 }),
     requestTimeoutMs: readInt(env, "XMPP_EDGE_REQUEST_TIMEOUT_MS", 10_000, { min: 10 }),
+    // inbound stanzas awaiting a mapper's reply, per stream; past it the edge stops reading that stream
+    maxInFlight: readInt(env, "XMPP_EDGE_MAX_IN_FLIGHT", 1000, { min: 1 }),
     domainFeatures: readList(env, "XMPP_EDGE_DISCO_FEATURES", []),
     userFeatures: readList(env, "XMPP_EDGE_USER_FEATURES", []),
     softwareName: readString(env, "XMPP_EDGE_SOFTWARE_NAME", "stox"),

@@ -80,16 +80,26 @@ export async function startXmppEdge(deps: XmppEdgeDeps): Promise<XmppEdge> {
   function refreshGauge(): void {
     metrics.streamsUp.set({ mode: "component" }, pool.connections.filter((c) => c.isOnline).length);
   }
+  const inFlight = new Map<string, number>();
   function onStanza(stanza: XmlElement, domain: string): void {
     const connection = pool.connection(domain);
     if (!connection) return;
+    // Backpressure: a stream with too many stanzas waiting for mappers is not read until half drain.
+    const pending = (inFlight.get(domain) ?? 0) + 1;
+    inFlight.set(domain, pending);
+    if (pending === config.maxInFlight) connection.pause();
+    const settle = () => {
+      const left = (inFlight.get(domain) ?? 1) - 1;
+      inFlight.set(domain, left);
+      if (left === Math.floor(config.maxInFlight / 2)) connection.resume();
+    };
     const stream = {
       policy: { mode: "component" as const, domains: config.domains },
       namespace: NS.component,
       send: (s: XmlElement) => connection.send(s),
       fail: (condition: XmppStreamError["condition"], text: string) => connection.failStream(condition, text),
     };
-    handleInbound(stanza, stream, inbound).catch(onInboundError);
+    handleInbound(stanza, stream, inbound).catch(onInboundError).finally(settle);
   }
 
   const outbound = startOutbound({ bus, logger, metrics, router: pool, domains: config.domains, queue: "xmpp-edge" });

@@ -164,6 +164,25 @@ describe("inbound stanzas", () => {
     expect(stanzaError(answer)).toEqual({ type: "cancel", condition: "item-not-found" });
   });
 
+  it("stops reading the stream while XMPP_EDGE_MAX_IN_FLIGHT stanzas wait for mappers, and resumes as they drain", async () => {
+    await online({ XMPP_EDGE_MAX_IN_FLIGHT: "2", XMPP_EDGE_REQUEST_TIMEOUT_MS: "5000" });
+    const held: (() => void)[] = [];
+    bus.subscribe("stox.v1.xmpp.in.message", (msg) => {
+      held.push(() =>
+        bus.respond(msg, xmppStanzaReplyCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true })),
+      );
+    });
+    const connection = fixture.edge.components?.connection("sip.example.com");
+    server.current?.write(`${MSG}<body>1</body></message>`);
+    server.current?.write(`${MSG}<body>2</body></message>`);
+    await server.until(() => held.length === 2, "two held");
+    expect(connection?.isPaused).toBe(true);
+    for (const release of held.splice(0)) release();
+    await server.until(() => connection?.isPaused === false, "resumed");
+    server.current?.write(`${MSG}<body>3</body></message>`);
+    await server.until(() => held.length === 1, "third delivered");
+  });
+
   it("rate-limits per sender with a token bucket (resource-constraint, wait)", async () => {
     await online({ XMPP_EDGE_RATE_PER_SECOND: "1", XMPP_EDGE_RATE_BURST: "2" });
     const ping = (from: string, id: string) =>

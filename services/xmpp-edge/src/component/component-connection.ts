@@ -66,6 +66,19 @@ export class ComponentConnection {
     return this.#transport.send(stanza);
   }
 
+  /** Backpressure: stop reading from the server while too much is in flight on the bus. */
+  pause(): void {
+    this.#transport?.pause();
+  }
+
+  resume(): void {
+    this.#transport?.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.#transport?.isPaused ?? false;
+  }
+
   /** Closes the current stream with a stream error (it reconnects afterwards). */
   failStream(condition: StreamErrorCondition, text: string): void {
     this.#transport?.fail(condition, text);

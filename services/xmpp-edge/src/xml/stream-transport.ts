@@ -55,6 +55,19 @@ export class StreamTransport {
     return this.#socket;
   }
 
+  /** Stops reading (TCP backpressure) until `resume()`; elements already parsed still arrive. */
+  pause(): void {
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    this.#socket.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.#socket.isPaused();
+  }
+
   get isClosed(): boolean {
     return this.#isClosed;
   }
