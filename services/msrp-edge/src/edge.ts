@@ -4,6 +4,7 @@ import { createServer as createTlsServer, connect as tlsConnect } from "node:tls
 import type { Bus } from "@stox/bus";
 import { msrpInSubject, msrpSessionClosedCodec, newEventId, nowIso } from "@stox/events";
 import {
+  MsrpParseError,
   type MsrpRequest,
   type MsrpUri,
   newLocalMsrpUri,
@@ -13,7 +14,13 @@ import {
 } from "@stox/msrp-lite";
 import type { MsrpEdgeConfig } from "./config.js";
 import { MsrpConnection } from "./connection.js";
-import type { CloseReason, EdgeContext, EdgeErrorListener } from "./edge-context.js";
+import {
+  type CloseReason,
+  type EdgeContext,
+  type EdgeErrorListener,
+  type EdgeObserver,
+  NO_OBSERVER,
+} from "./edge-context.js";
 import { MsrpConnectError } from "./errors.js";
 import { handleFrame } from "./inbound.js";
 import type { MsrpSession } from "./session.js";
@@ -26,6 +33,8 @@ export interface MsrpEdgeOptions {
   readonly timers?: TimerApi;
   readonly now?: () => number;
   readonly onError?: EdgeErrorListener;
+  /** Counts responses, deliveries and closed connections (metrics). */
+  readonly observer?: EdgeObserver;
   /** Session-id source for our URIs (tests use it to replay RFC examples); default 20 random characters. */
   readonly newSessionId?: () => string;
 }
@@ -44,6 +53,7 @@ export class MsrpEdge implements EdgeContext {
   readonly bus: Bus;
   readonly timers: TimerApi;
   readonly sessions: SessionTable;
+  readonly observer: EdgeObserver;
   readonly #now: () => number;
   readonly #onError: EdgeErrorListener;
   readonly #connections = new Set<MsrpConnection>();
@@ -60,6 +70,7 @@ export class MsrpEdge implements EdgeContext {
     this.timers = options.timers ?? realTimers;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => {});
+    this.observer = options.observer ?? NO_OBSERVER;
     const newSessionId = options.newSessionId;
     this.sessions = new SessionTable({
       config: this.config,
@@ -242,6 +253,7 @@ export class MsrpEdge implements EdgeContext {
 
   #onClosed(connection: MsrpConnection, error?: Error): void {
     this.#connections.delete(connection);
+    this.observer.connectionClosed(error instanceof MsrpParseError);
     if (error) this.#onError(error, { where: "connection", remote: connection.remoteAddress });
     if (connection.authority !== undefined) {
       const pending = this.#outgoing.get(connection.authority);

@@ -16,6 +16,7 @@ import {
   MsrpMessageTooLargeError,
   MsrpReassemblyError,
   type MsrpRequest,
+  type MsrpResponse,
   msrpUriKey,
   type ReassembledMessage,
   respondTo,
@@ -31,7 +32,7 @@ export function handleFrame(edge: EdgeContext, connection: MsrpConnection, frame
   if (frame.kind === "rejected") {
     // A malformed or over-limit frame skipped to its end-line: 400 / 413 when it may be answered.
     const response = buildErrorResponse(frame.error);
-    if (response) void connection.write(response);
+    answer(edge, connection, response);
     return;
   }
   const request = frame.message;
@@ -39,7 +40,7 @@ export function handleFrame(edge: EdgeContext, connection: MsrpConnection, frame
   const found = resolveSession(edge, connection, request);
   if (typeof found === "number") {
     const response = respondTo(request, found);
-    if (response) void connection.write(response);
+    answer(edge, connection, response);
     return;
   }
   found.lastActivityMs = edge.now();
@@ -56,7 +57,7 @@ export function handleFrame(edge: EdgeContext, connection: MsrpConnection, frame
     default: {
       // RFC 4975 §12 (MSRP-FMT-08): unknown methods get 501.
       const response = respondTo(request, 501);
-      if (response) void connection.write(response);
+      answer(edge, connection, response);
     }
   }
 }
@@ -76,23 +77,28 @@ function resolveSession(edge: EdgeContext, connection: MsrpConnection, request: 
   return session;
 }
 
-function reply(connection: MsrpConnection, request: MsrpRequest, status: number): void {
-  const response = respondTo(request, status);
-  if (response) void connection.write(response);
+function reply(edge: EdgeContext, connection: MsrpConnection, request: MsrpRequest, status: number): void {
+  answer(edge, connection, respondTo(request, status));
+}
+
+function answer(edge: EdgeContext, connection: MsrpConnection, response: MsrpResponse | undefined): void {
+  if (response === undefined) return;
+  edge.observer.responded(response.statusCode);
+  void connection.write(response);
 }
 
 function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnection, request: MsrpRequest): void {
   const range = request.byteRange;
   // A bodiless SEND binds the connection or keeps it alive (RFC 4975 §5.4, §7.1): acknowledge only.
   if (request.body === undefined && (range === undefined || range.total === 0 || range.end === 0)) {
-    reply(connection, request, 200);
+    reply(edge, connection, request, 200);
     return;
   }
   // MSRP-RECV-05: an unsupported media type gets 415 (the first chunk carries the message's type).
   const type = request.contentType;
   if (type !== undefined && (range?.start ?? 1) === 1 && !isAcceptedType(type, session.acceptTypes)) {
     if (request.messageId) session.reassembler.drop(request.messageId);
-    reply(connection, request, 415);
+    reply(edge, connection, request, 415);
     return;
   }
   let result: ReturnType<MsrpSession["reassembler"]["accept"]>;
@@ -101,23 +107,24 @@ function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnect
   } catch (error) {
     // 413 over a=max-size (MSRP-SEND-05 from the receiving side), 400 for inconsistent chunks.
     if (error instanceof MsrpMessageTooLargeError || error instanceof MsrpReassemblyError) {
-      reply(connection, request, error.statusCode);
+      reply(edge, connection, request, error.statusCode);
       return;
     }
     throw error;
   }
   if (result.status !== "complete") {
-    reply(connection, request, 200); // partial or aborted (`#`): this chunk itself arrived fine
+    reply(edge, connection, request, 200); // partial or aborted (`#`): this chunk itself arrived fine
     return;
   }
   connection.beginWork();
   deliver(edge, session, result.message, result.isDuplicate)
     .then((status) => {
+      edge.observer.delivered(status);
       session.rememberReceived(result.message.messageId, result.message.body.length);
       // RFC 4975 §7.2, §7.1.3: the transaction response per Failure-Report, a success REPORT per
       // Success-Report, once the owner has taken the whole message.
       const { response, reports } = answerSend(request, status, { messageBytes: result.message.body.length });
-      if (response) void connection.write(response);
+      answer(edge, connection, response);
       for (const report of reports) void connection.write(report);
     })
     .catch((error: unknown) => edge.reportError(asError(error), { where: "inbound-send" }))
@@ -221,7 +228,7 @@ function onReport(edge: EdgeContext, session: MsrpSession, request: MsrpRequest)
 function onNickname(edge: EdgeContext, session: MsrpSession, connection: MsrpConnection, request: MsrpRequest): void {
   // RFC 7701 §7.1 (MSRP-NICK-02): one Use-Nickname and no report headers.
   if (request.useNickname === undefined || request.successReport !== undefined || request.failureReport !== undefined) {
-    reply(connection, request, 400);
+    reply(edge, connection, request, 400);
     return;
   }
   const data = msrpNicknameReceivedCodec.encode({
@@ -235,7 +242,7 @@ function onNickname(edge: EdgeContext, session: MsrpSession, connection: MsrpCon
   });
   askOwner(edge, msrpInSubject(session.owner, "nickname"), data)
     .then((answer) =>
-      reply(connection, request, answer.ok ? 200 : (answer.status ?? msrpStatusForError(answer.error.code))),
+      reply(edge, connection, request, answer.ok ? 200 : (answer.status ?? msrpStatusForError(answer.error.code))),
     )
     .catch((error: unknown) => edge.reportError(asError(error), { where: "inbound-nickname" }));
 }

@@ -9,9 +9,17 @@ export const msrpEdgeService = defineService<MsrpEdgeConfig>({
   loadConfig,
   async start({ config, bus, logger, metrics }) {
     const errors = metrics.counter("errors_total", "Problems with no caller to report to", ["where"]);
+    const responses = metrics.counter("responses_total", "MSRP transaction responses written", ["status"]);
+    const delivered = metrics.counter("messages_delivered_total", "Complete messages handed to mappers", ["status"]);
+    const closed = metrics.counter("connections_closed_total", "MSRP connections ended", ["cause"]);
     const edge = await MsrpEdge.start({
       config,
       bus,
+      observer: {
+        responded: (status) => responses.inc({ status: String(status) }),
+        delivered: (status) => delivered.inc({ status: String(status) }),
+        connectionClosed: (isGarbage) => closed.inc({ cause: isGarbage ? "garbage" : "closed" }),
+      },
       onError: (error, context) => {
         errors.inc({ where: String(context.where ?? "unknown") });
         logger.warn({ err: error, ...context }, "msrp-edge: handled error");
