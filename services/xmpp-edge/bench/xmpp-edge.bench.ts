@@ -3,7 +3,7 @@
 // alone against @xmpp/xml's plain Parser, to show what the guard costs.
 import { performance } from "node:perf_hooks";
 import { type Bus, connectNatsBus, createMemoryBus } from "@stox/bus";
-import { newEventId, nowIso, xmppStanzaReplyCodec } from "@stox/events";
+import { newEventId, nowIso, xmppOutSubject, xmppStanzaCommandCodec, xmppStanzaReplyCodec } from "@stox/events";
 import { Parser } from "@xmpp/xml";
 import type { BenchTable } from "../../../bench/table.ts";
 import { StreamParser } from "../src/xml/stream-parser.js";
@@ -59,6 +59,44 @@ async function throughEdge(bus: Bus, label: string): Promise<(string | number)[]
   }
 }
 
+/** Commands on stox.v1.xmpp.out.message -> stanzas written on the component stream, 200 requests in flight. */
+async function outThroughEdge(bus: Bus, label: string): Promise<(string | number)[]> {
+  const server = await FakeComponentServer.start(SECRET);
+  let fixture: EdgeFixture | undefined;
+  try {
+    fixture = await startEdge(bus, server.port);
+    const edge = fixture.edge;
+    await server.until(() => edge.isReady(), "edge online");
+    const session = server.current;
+    const command = (i: number) =>
+      xmppStanzaCommandCodec.encode({
+        v: 1,
+        id: newEventId(),
+        at: nowIso(),
+        stanza: {
+          name: "message",
+          attrs: { from: "romeo@sip.example.com", to: "juliet@example.com", type: "chat", id: `o${i}` },
+          children: [{ name: "body", attrs: {}, children: [`Message number ${i}`] }],
+        },
+      });
+    const start = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < STANZAS) {
+        const i = next++;
+        await bus.request(xmppOutSubject("message"), command(i), { timeoutMs: 30_000 });
+      }
+    };
+    await Promise.all(Array.from({ length: 200 }, worker));
+    await server.until(() => (session?.received.length ?? 0) >= STANZAS, "all stanzas at the server");
+    const seconds = (performance.now() - start) / 1000;
+    return [label, STANZAS, STANZAS / seconds];
+  } finally {
+    await fixture?.stop();
+    await server.close();
+  }
+}
+
 function parserRows(): (string | number)[][] {
   const text = HEADER + Array.from({ length: STANZAS }, (_, i) => stanza(i)).join("");
   const bytes = new TextEncoder().encode(text);
@@ -93,7 +131,8 @@ function parserRows(): (string | number)[][] {
 export async function run(): Promise<BenchTable[]> {
   const rows: (string | number)[][] = [];
   const memory = createMemoryBus();
-  rows.push(await throughEdge(memory, "component stream -> memory bus"));
+  rows.push(await throughEdge(memory, "in: component stream -> memory bus"));
+  rows.push(await outThroughEdge(memory, "out: memory bus -> component stream"));
   await memory.drain();
   const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
   let nats: Bus | undefined;
@@ -103,16 +142,18 @@ export async function run(): Promise<BenchTable[]> {
     nats = undefined;
   }
   if (nats) {
-    rows.push(await throughEdge(nats, "component stream -> NATS (request/reply)"));
+    rows.push(await throughEdge(nats, "in: component stream -> NATS (request/reply)"));
+    rows.push(await outThroughEdge(nats, "out: NATS (request/reply) -> component stream"));
     await nats.drain();
   }
   return [
     {
-      title: "xmpp-edge: inbound stanzas through the edge",
+      title: "xmpp-edge: stanzas through the edge",
       columns: ["path", "stanzas", "stanzas/s"],
       rows,
       notes: [
-        `~${stanza(0).length} byte message stanzas written by a loopback fake XEP-0114 server in batches of 100; each one parsed, guarded, published as a request and accepted by a stub mapper.`,
+        `in: ~${stanza(0).length} byte message stanzas written by a loopback fake XEP-0114 server in batches of 100; each one parsed, guarded, published as a request and accepted by a stub mapper.`,
+        "out: XmppStanzaCommand requests (200 in flight), each decoded, checked, serialized with @xmpp/xml and written; the fake server parses them.",
       ],
     },
     {
