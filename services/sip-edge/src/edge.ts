@@ -99,7 +99,14 @@ export class SipEdge {
     };
     const edge = new SipEdge(transports, transactions, ctx);
     edge.#rateLimit = screen.stateless;
-    receive = (data, source) => edge.#receive(data, source);
+    receive = (data, source) => {
+      // Nothing a peer sends may take the process down: unexpected errors are reported, the datagram dropped.
+      try {
+        edge.#receive(data, source);
+      } catch (e) {
+        onError(e as Error, { where: "receive" });
+      }
+    };
     transactions.setUser(new InboundHandler(ctx));
     edge.#outbound.start();
     return edge;

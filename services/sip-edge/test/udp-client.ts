@@ -5,6 +5,8 @@ import { parseSipMessage, type SipRequest, type SipResponse } from "@stox/sip-pa
 export interface UdpPeer {
   readonly port: number;
   readonly received: (SipRequest | SipResponse)[];
+  /** Datagrams that did not parse even leniently. */
+  readonly unparsed: Buffer[];
   send(text: string, port: number): void;
   sendBytes(data: Buffer, port: number): void;
   /** Resolves when a message matching `pick` has arrived (checks earlier arrivals first). */
@@ -17,6 +19,7 @@ export async function startUdpPeer(): Promise<UdpPeer> {
   const socket: Socket = createSocket("udp4");
   await new Promise<void>((done) => socket.bind(0, "127.0.0.1", () => done()));
   const received: (SipRequest | SipResponse)[] = [];
+  const unparsed: Buffer[] = [];
   const waiters: { pick: (m: SipRequest | SipResponse) => boolean; done: (m: SipRequest | SipResponse) => void }[] = [];
   socket.on("message", (data) => {
     // validate: false, so a 400 that echoes the malformed CSeq it answers can still be inspected.
@@ -24,6 +27,7 @@ export async function startUdpPeer(): Promise<UdpPeer> {
     try {
       m = parseSipMessage(data, { validate: false });
     } catch {
+      unparsed.push(data);
       return;
     }
     received.push(m);
@@ -37,6 +41,7 @@ export async function startUdpPeer(): Promise<UdpPeer> {
   return {
     port: socket.address().port,
     received,
+    unparsed,
     send: (text, port) => socket.send(Buffer.from(text.replace(/\r?\n/g, "\r\n")), port, "127.0.0.1"),
     sendBytes: (data, port) => socket.send(data, port, "127.0.0.1"),
     waitFor: ((pick: (m: SipRequest | SipResponse) => boolean) => {
