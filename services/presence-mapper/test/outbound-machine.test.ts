@@ -5,6 +5,7 @@ import {
   onOutboundTimer,
   onSubscribeResponse,
   onUserProbe,
+  onUserSession,
   onUserSubscribe,
   onUserUnsubscribe,
 } from "../src/state/outbound-machine.js";
@@ -226,6 +227,30 @@ describe("X2S refresh and SIP failures (RFC 8048 §5.2.2)", () => {
     expect(outboundDueAt(refresh, config.transactionTimeoutMs)).toBe(T0 + 3000_000 + 32_000);
     const r = onOutboundTimer(refresh, ids, T0 + 3032_000, config);
     expect(r.record?.retryAt).toBeGreaterThan(T0 + 3032_000);
+  });
+});
+
+describe("X2S presence sessions (PRES-STATE-06)", () => {
+  it("PRES-STATE-06 PRES-X2S-08 no refresh while A is offline; the dialog lapses; A's next probe reopens it", () => {
+    const { ids, record } = established();
+    const offline = onUserSession(record, false, ids, T0 + 1000, config).record as OutboundRecord;
+    expect(outboundDueAt(offline, config.transactionTimeoutMs)).toBe(record.dialog?.expiresAt);
+    expect(onOutboundTimer(offline, ids, T0 + 2880_200, config).effects).toEqual([]);
+    const lapsed = onOutboundTimer(offline, ids, (record.dialog?.expiresAt ?? 0) + 1, config);
+    expect(lapsed.effects).toEqual([]);
+    expect(lapsed.record).toMatchObject({ auth: "approved" });
+    expect(lapsed.record?.dialog).toBeUndefined();
+    const back = onUserProbe(lapsed.record, outboundParties, "alice@xmpp.test/phone", ids, T0 + 5000_000, config);
+    expect(subs(back.effects)[0]).toMatchObject({ isInitial: true, expiresSeconds: 3600 });
+  });
+
+  it("PRES-STATE-06 coming back online (broadcast) with an approval and no dialog opens one", () => {
+    const { ids, record } = established();
+    const { dialog: _d, ...noDialog } = record;
+    const offline = { ...noDialog, isUserOnline: false };
+    const r = onUserSession(offline, true, ids, T0, config);
+    expect(subs(r.effects)[0]).toMatchObject({ isInitial: true });
+    expect(onUserSession(r.record as OutboundRecord, true, ids, T0, config).effects).toEqual([]);
   });
 });
 

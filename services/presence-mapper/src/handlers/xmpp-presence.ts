@@ -9,7 +9,7 @@ import {
   onContactUnsubscribed,
 } from "../state/inbound-machine.js";
 import type { InboundRecord } from "../state/inbound-record.js";
-import { onUserProbe, onUserSubscribe, onUserUnsubscribe } from "../state/outbound-machine.js";
+import { onUserProbe, onUserSession, onUserSubscribe, onUserUnsubscribe } from "../state/outbound-machine.js";
 import type { OutboundRecord } from "../state/outbound-record.js";
 import type { Effect, Transition } from "../state/types.js";
 import { inboundKey, outboundKey, type SubscriptionRecord } from "../store/subscription-store.js";
@@ -87,7 +87,18 @@ export async function handleXmppPresence(ctx: MapperContext, event: XmppStanzaRe
     case undefined:
     case "unavailable":
       // PRES-NTF-01: only these are notifications; bare-JID presence is stored under the empty resource.
-      await onIn((r) => onContactPresence(r, from.resource ?? "", readPresenceInfo(stanza), now, ctx.machine), true);
+      {
+        const t = await onIn(
+          (r) => onContactPresence(r, from.resource ?? "", readPresenceInfo(stanza), now, ctx.machine),
+          true,
+        );
+        // PRES-STATE-06: the same broadcast tells whether A still has a presence session (for A's own
+        // subscription to B, which is refreshed only while A is online).
+        const isOnline = Object.values(t.record?.resources ?? {}).some((info) => info.isAvailable);
+        await apply<OutboundRecord>(ctx, outKey, (r) =>
+          r ? onUserSession(r, isOnline, ctx.ids, now, ctx.machine) : { record: r, effects: [] },
+        );
+      }
       break;
     default:
       throw new GatewayFailure("bad-request", `presence type ${type} is not defined`);
@@ -103,4 +114,5 @@ async function apply<R extends SubscriptionRecord>(
   const t = await ctx.store.mutate<R>(key, step);
   const effects: readonly Effect[] = t.effects;
   if (effects.length > 0) ctx.background(() => runEffects(ctx, key, effects, gruuFor));
+  return t;
 }

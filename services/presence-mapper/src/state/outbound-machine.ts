@@ -376,7 +376,7 @@ export function onUserProbe(
   now: number,
   config: MachineConfig,
 ): Result {
-  const r: OutboundRecord = record ?? {
+  let r: OutboundRecord = record ?? {
     kind: "outbound",
     ...parties,
     contactToken: ids.newTag(),
@@ -384,6 +384,8 @@ export function onUserProbe(
     polls: {},
     tuples: {},
   };
+  // PRES-STATE-06: A's server probes its contacts when A logs in.
+  r = { ...r, isUserOnline: true };
   if (r.dialog?.state === "active" && !r.isUnsubscribing) {
     const effects = Object.values(r.tuples).map((t) => ({
       kind: "stanza" as const,
@@ -413,6 +415,13 @@ export function onOutboundTimer(record: OutboundRecord, ids: IdSource, now: numb
     // The response was lost (the instance that sent it died, or Timer F): treat like a 408.
     return onSubscribeResponse(r, { callId: d.callId, status: 408 }, ids, now, config);
   }
+  if (d && !d.isAwaitingResponse && r.isUserOnline === false) {
+    // PRES-X2S-08 / PRES-SEC-01: A is offline, so the dialog is left to lapse; the authorization stays and
+    // A's next login (the probe) opens a new dialog.
+    if (d.expiresAt > now) return { record: r, effects: [] };
+    const { dialog: _gone, ...rest } = r;
+    return { record: { ...rest, tuples: {} }, effects: [] };
+  }
   if (d && !d.isAwaitingResponse && Math.min(d.refreshAt, d.expiresAt) <= now) {
     return resubscribe(r, d, now, d.requestedExpires > 0 ? d.requestedExpires : config.outboundExpiresSeconds);
   }
@@ -428,4 +437,22 @@ export function onOutboundTimer(record: OutboundRecord, ids: IdSource, now: numb
     };
   }
   return { record: r, effects: [] };
+}
+
+/**
+ * PRES-STATE-06: A's presence session as seen from A's broadcasts to B (any resource available or not).
+ * Coming back online with an approved authorization and no dialog opens one (PRES-X2S-08).
+ */
+export function onUserSession(
+  record: OutboundRecord,
+  isOnline: boolean,
+  ids: IdSource,
+  now: number,
+  config: MachineConfig,
+): Result {
+  if (record.isUserOnline === isOnline) return { record, effects: [] };
+  const next: OutboundRecord = { ...record, isUserOnline: isOnline };
+  if (isOnline && next.auth === "approved" && !next.dialog && next.retryAt === undefined)
+    return startDialog(next, ids, now, config);
+  return { record: next, effects: [] };
 }

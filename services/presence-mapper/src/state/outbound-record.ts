@@ -57,12 +57,23 @@ export interface OutboundRecord {
   readonly retryDelayMs?: number;
   /** An `unsubscribe` is in progress: `unsubscribed` goes to A after the 2xx (PRES-X2S-14). */
   readonly isUnsubscribing?: boolean;
+  /**
+   * PRES-STATE-06: whether A has a presence session, as far as the gateway can tell (a probe from A's server
+   * means A logged in; A's presence broadcast to B says whether any resource is left). Undefined: unknown,
+   * treated as online.
+   */
+  readonly isUserOnline?: boolean;
 }
 
 export function outboundDueAt(record: OutboundRecord, transactionTimeoutMs: number): number | undefined {
   const times: number[] = [];
   const d = record.dialog;
-  if (d) times.push(d.isAwaitingResponse ? d.sentAt + transactionTimeoutMs : Math.min(d.refreshAt, d.expiresAt));
+  if (d?.isAwaitingResponse) {
+    times.push(d.sentAt + transactionTimeoutMs);
+  } else if (d) {
+    // PRES-X2S-08: no refresh while A is offline; the dialog only needs attention when it runs out.
+    times.push(record.isUserOnline === false ? d.expiresAt : Math.min(d.refreshAt, d.expiresAt));
+  }
   if (record.retryAt !== undefined) times.push(record.retryAt);
   for (const p of Object.values(record.polls)) times.push(p.expiresAt);
   return times.length > 0 ? Math.min(...times) : undefined;
