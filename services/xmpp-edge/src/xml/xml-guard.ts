@@ -75,6 +75,14 @@ export class XmlGuard {
           if (i >= chunk.length) break;
         }
       }
+      if (this.#state === "tag" && this.#entity === null) {
+        const end = this.#scanTag(chunk, i);
+        if (end > i) {
+          this.#countMany(end - i);
+          i = end;
+          if (i >= chunk.length) break;
+        }
+      }
       const byte = chunk[i] as number;
       this.#countMany(1);
       if (this.#entity) {
@@ -87,6 +95,28 @@ export class XmlGuard {
       if (before !== "text" && before !== "lt" && this.#state === "text") boundary = i + 1;
     }
     return boundary;
+  }
+
+  /**
+   * Fast path through a tag: names, attribute names and quoted values, up to the first byte that needs the
+   * full state machine ('>' outside quotes, '&' or '<' inside them). Returns that byte's index.
+   */
+  #scanTag(chunk: Uint8Array, from: number): number {
+    let quote = this.#quote;
+    let previous = this.#previous;
+    let j = from;
+    for (; j < chunk.length; j++) {
+      const b = chunk[j] as number;
+      if (quote !== 0) {
+        if (b === quote) quote = 0;
+        else if (b === AMP || b === LT) break;
+      } else if (b === QUOT || b === APOS) quote = b;
+      else if (b === GT) break;
+      previous = b;
+    }
+    this.#quote = quote;
+    this.#previous = previous;
+    return j;
   }
 
   #countMany(n: number): void {
