@@ -114,11 +114,18 @@ async function requestSip(ctx: MapperContext, cmd: SipRequestCommand): Promise<S
 async function sendNotify(ctx: MapperContext, recordKey: string, e: NotifyEffect, gruu: string) {
   const cmd = notifyCommand(e, gruu);
   let res = await requestSip(ctx, cmd);
-  if (res && !res.ok && res.error.code === "not-found" && cmd.dialogId !== undefined) {
-    // The edge already dropped its dialog (it does so on the 2xx to SUBSCRIBE Expires 0, before our final
-    // NOTIFY): send it from our own dialog data (Call-ID and tags) instead.
-    const { dialogId: _gone, ...withoutEdgeDialog } = cmd;
-    res = await requestSip(ctx, withoutEdgeDialog);
+  const isUnknownDialog = (r: SipResponseReceived | undefined) =>
+    r !== undefined && !r.ok && r.error.code === "not-found";
+  if (isUnknownDialog(res) && cmd.dialogId !== undefined) {
+    // The edge stores a new dialog while it sends our 200, so the first NOTIFY can overtake it: try again
+    // shortly. If the dialog is still unknown, the edge has dropped it (it does so on the 2xx to SUBSCRIBE
+    // Expires 0, before our final NOTIFY), so send from our own dialog data (Call-ID and tags) instead.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    res = await requestSip(ctx, cmd);
+    if (isUnknownDialog(res)) {
+      const { dialogId: _gone, ...withoutEdgeDialog } = cmd;
+      res = await requestSip(ctx, withoutEdgeDialog);
+    }
   }
   const status = res?.ok ? res.status : 408;
   ctx.metrics
