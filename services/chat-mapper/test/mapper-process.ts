@@ -11,17 +11,19 @@ export interface MapperProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `run-mapper.ts` as its own process with the given environment; resolves when it serves. */
-export function startMapperProcess(env: Record<string, string>): Promise<MapperProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", resolve(import.meta.dirname, "run-mapper.ts")],
-    {
-      cwd: root,
-      env: { ...process.env, STOX_HTTP_PORT: "0", LOG_LEVEL: "error", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+/**
+ * Starts `run-mapper.ts` (or another host script that prints `ready <httpPort>`) as its own process with
+ * the given environment; resolves when it serves.
+ */
+export function startMapperProcess(
+  env: Record<string, string>,
+  script = resolve(import.meta.dirname, "run-mapper.ts"),
+): Promise<MapperProcess> {
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", script], {
+    cwd: root,
+    env: { ...process.env, STOX_HTTP_PORT: "0", LOG_LEVEL: "error", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

@@ -1,0 +1,195 @@
+// Shared parts of the end-to-end benchmarks: Prosody in two configurations, the gateway as its own process
+// (embedded bus or NATS), CPU accounting from /proc, and latency percentiles.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  freePort,
+  isReady,
+  makeTempDir,
+  type NatsHandle,
+  type ProsodyHandle,
+  startNats,
+  startProsody,
+  waitUntil,
+} from "@stox/test-harness";
+import { type MapperProcess, startMapperProcess } from "../test/mapper-process.js";
+
+export const SECRET = "chat-mapper-bench";
+export const RATES = (process.env.CHAT_BENCH_RATES ?? "1000,2000,4000,7000").split(",").map(Number);
+/** Seconds per offered rate; issue 8 asks for 10, the default keeps one module under a minute. */
+export const SECONDS = Number(process.env.CHAT_BENCH_SECONDS ?? "1.5");
+const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+/** User + system CPU seconds of a process so far. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export type ProsodyKind = "stock" | "nagle off";
+
+/** Prosody with quiet logging (the harness default logs every stanza), stock or with Nagle disabled. */
+export async function startBenchProsody(kind: ProsodyKind, users: readonly string[]): Promise<ProsodyHandle> {
+  const dir = await makeTempDir("chat-bench-prosody-");
+  const settings = kind === "nagle off" ? "network_settings = { nagle = false }\n" : "";
+  return startProsody({
+    domain: "localhost",
+    components: [{ name: "sip.localhost", secret: SECRET }],
+    users: users.map((user) => ({ user, password: "pw" })),
+    extraGlobal: `${settings}log = { warn = ${JSON.stringify(join(dir, "prosody.log"))} }`,
+  });
+}
+
+export interface Gateway {
+  readonly process: MapperProcess;
+  readonly sipPort: number;
+  readonly nats: NatsHandle | undefined;
+  /** CPU seconds of the gateway process plus nats-server (NATS mode). */
+  cpu(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts sip-edge + xmpp-edge + chat-mapper in one process and waits until /readyz says ready. */
+export async function startGateway(
+  mode: "embedded" | "nats",
+  prosody: ProsodyHandle,
+  outboundProxyPort: number,
+): Promise<Gateway> {
+  const sipPort = await freePort();
+  const dir = await makeTempDir("chat-bench-gw-");
+  const secretFile = join(dir, "secret");
+  writeFileSync(secretFile, SECRET);
+  const nats = mode === "nats" ? await startNats({ isPrivate: true }) : undefined;
+  const child = await startMapperProcess(
+    {
+      STOX_BUS: mode === "nats" ? "nats" : "memory",
+      ...(nats ? { NATS_URL: nats.url } : {}),
+      LOG_LEVEL: "error",
+      SIP_EDGE_LISTEN_ADDRESS: "127.0.0.1",
+      SIP_EDGE_TRANSPORTS: "udp",
+      SIP_EDGE_UDP_PORT: String(sipPort),
+      SIP_EDGE_OUTBOUND_PROXY: `sip:127.0.0.1:${outboundProxyPort}`,
+      XMPP_EDGE_DOMAINS: "sip.localhost",
+      XMPP_EDGE_COMPONENT_PORT: String(prosody.componentPort),
+      XMPP_EDGE_COMPONENT_SECRET_FILE: secretFile,
+      XMPP_EDGE_RATE_PER_SECOND: "0",
+      CHAT_MAPPER_SIP_DOMAINS: "sip.localhost",
+      CHAT_MAPPER_XMPP_DOMAINS: "localhost",
+      ...(process.env.CHAT_GATEWAY_CPU_PROFILE
+        ? { CHAT_GATEWAY_CPU_PROFILE: process.env.CHAT_GATEWAY_CPU_PROFILE }
+        : {}),
+    },
+    resolve(import.meta.dirname, "run-gateway.ts"),
+  );
+  await waitUntil("gateway ready", () => isReady(`http://127.0.0.1:${child.httpPort}`), 20_000);
+  return {
+    process: child,
+    sipPort,
+    nats,
+    cpu: () => cpuSeconds(child.child.pid) + cpuSeconds(nats?.pid),
+    async stop() {
+      await child.kill("SIGTERM");
+      await nats?.stop();
+    },
+  };
+}
+
+/** One offered-load point: what was sent, what arrived, how fast, and what it cost the gateway. */
+export interface LoadResult {
+  readonly offeredPerSecond: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly deliveredPerSecond: number;
+  readonly lossPercent: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly cpuMicrosPerMessage: number;
+}
+
+export interface LoadTarget {
+  /** Sends message `seq` (its body carries the sequence number). */
+  send(seq: number): void;
+  /** Arrival times (performance.now()) by sequence number; NaN until it arrived. */
+  readonly arrivals: Float64Array;
+}
+
+/**
+ * Offers `rate` messages per second for `seconds`, in 2 ms steps, then waits up to 3 s for stragglers.
+ * Latency is send -> arrival at the far peer; CPU is the gateway's (and nats-server's) own.
+ */
+export async function offerLoad(
+  rate: number,
+  seconds: number,
+  target: (count: number) => LoadTarget,
+  gatewayCpu: () => number,
+): Promise<LoadResult> {
+  const count = Math.round(rate * seconds);
+  const { send, arrivals } = target(count);
+  const sentAt = new Float64Array(count);
+  const cpuBefore = gatewayCpu();
+  const start = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      sentAt[sent] = performance.now();
+      send(sent);
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const arrivedCount = () => arrivals.reduce((n, t) => (Number.isNaN(t) ? n : n + 1), 0);
+  const deadline = performance.now() + 3000;
+  while (arrivedCount() < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const cpu = gatewayCpu() - cpuBefore;
+  const latencies: number[] = [];
+  let last = start;
+  for (let i = 0; i < count; i++) {
+    const t = arrivals[i] as number;
+    if (Number.isNaN(t)) continue;
+    latencies.push(t - (sentAt[i] as number));
+    if (t > last) last = t;
+  }
+  latencies.sort((a, b) => a - b);
+  const delivered = latencies.length;
+  return {
+    offeredPerSecond: rate,
+    sent: count,
+    delivered,
+    deliveredPerSecond: delivered / ((last - start) / 1000),
+    lossPercent: ((count - delivered) / count) * 100,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuMicrosPerMessage: delivered === 0 ? Number.NaN : (cpu * 1e6) / delivered,
+  };
+}
+
+export const COLUMNS = [
+  "mode",
+  "prosody",
+  "offered/s",
+  "delivered/s",
+  "loss %",
+  "p50 ms",
+  "p99 ms",
+  "gateway CPU µs/msg",
+] as const;
+
+export function row(mode: string, prosody: string, r: LoadResult): (string | number)[] {
+  return [
+    mode,
+    prosody,
+    r.offeredPerSecond,
+    r.deliveredPerSecond,
+    Number(r.lossPercent.toFixed(2)),
+    r.p50Ms,
+    r.p99Ms,
+    r.cpuMicrosPerMessage,
+  ];
+}

@@ -1,0 +1,35 @@
+// The gateway's three IM services in one process (sip-edge, xmpp-edge, chat-mapper), for the end-to-end
+// benchmark: embedded (STOX_BUS=memory) or over NATS (NATS_URL).
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
+import { exitOnSignals, startHost } from "@stox/service-kit";
+import { sipEdgeService } from "@stox/sip-edge";
+import { xmppEdgeService } from "@stox/xmpp-edge";
+import { chatMapperService } from "../src/index.js";
+
+const host = await startHost({
+  name: "gateway",
+  env: process.env,
+  services: [sipEdgeService, xmppEdgeService, chatMapperService],
+});
+process.stdout.write(`ready ${host.httpPort}\n`);
+exitOnSignals(host.logger, host.stop, 5000);
+
+// Diagnosis: CHAT_GATEWAY_CPU_PROFILE=<file> writes a V8 CPU profile of the first CHAT_GATEWAY_CPU_PROFILE_MS.
+const profileFile = process.env.CHAT_GATEWAY_CPU_PROFILE;
+if (profileFile) {
+  const session = new Session();
+  session.connect();
+  session.post("Profiler.enable", () =>
+    session.post("Profiler.start", () => {
+      setTimeout(
+        () => {
+          session.post("Profiler.stop", (err, result) => {
+            if (!err) writeFileSync(profileFile, JSON.stringify(result.profile));
+          });
+        },
+        Number(process.env.CHAT_GATEWAY_CPU_PROFILE_MS ?? "8000"),
+      ).unref();
+    }),
+  );
+}
