@@ -71,6 +71,7 @@ export function responseDestination(request: SipRequest, source: Source): Destin
       address: source.remote.address,
       port: source.remote.port,
       ...(source.connectionId === undefined ? {} : { connectionId: source.connectionId }),
+      fallbackPort: top?.port ?? (source.protocol === "tls" || source.protocol === "wss" ? 5061 : 5060),
     };
   }
   const port = top?.rport !== undefined ? source.remote.port : (top?.port ?? 5060);

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect as netConnect, type Socket } from "node:net";
+import { createServer, connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
@@ -69,7 +69,14 @@ describe("stream and WebSocket transports", () => {
     key = readFileSync(join(dir, "key.pem"), "utf8");
     bus = createMemoryBus();
     bus.subscribe(sipInSubject("message"), (msg) => {
-      bus.respond(msg, sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }));
+      const answer = () =>
+        bus.respond(
+          msg,
+          sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }),
+        );
+      // "slow" messages are answered after their connection closed.
+      if (new TextDecoder().decode(msg.data).includes("slow")) setTimeout(answer, 200);
+      else answer();
     });
     edge = await SipEdge.start({
       bus,
@@ -101,6 +108,27 @@ describe("stream and WebSocket transports", () => {
     expect(text).toContain("Call-ID: tcp-a");
     expect(text).toContain("Call-ID: tcp-c");
     socket.destroy();
+  });
+
+  it("sends the response to the Via sent-by port when the request's connection closed (RFC 3261 §18.2.2)", async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const viaPort = (server.address() as { port: number }).port;
+    const got = new Promise<string>((resolve) => {
+      server.on("connection", (s) => readUntil(s, (b) => b.includes("\r\n\r\n")).then(resolve));
+    });
+    const socket = netConnect({ host: "127.0.0.1", port: edge.address("tcp")?.port ?? 0 });
+    await new Promise((r) => socket.once("connect", r));
+    socket.end(
+      sipText("MESSAGE", viaPort, { body: "slow", callId: "closed-conn" })
+        .replace(/\n/g, "\r\n")
+        .replace("SIP/2.0/UDP", "SIP/2.0/TCP")
+        .replace(";rport", ""),
+    );
+    const text = await got;
+    expect(text).toMatch(/^SIP\/2\.0 200/);
+    expect(text).toContain("Call-ID: closed-conn");
+    server.close();
   });
 
   it("answers a CRLFCRLF keep-alive ping with a CRLF pong (RFC 5626 §4.4.1)", async () => {

@@ -42,13 +42,14 @@ describe("source address recording (RFC 3261 §18.2.1, RFC 3581)", () => {
     expect(responseDestination(plain, udp)).toEqual({ protocol: "udp", address: "192.0.2.9", port: 5060 });
   });
 
-  it("sends stream responses back over the connection the request came on (§18.2.2)", () => {
+  it("sends stream responses back over the connection the request came on, else to the sent-by port (§18.2.2)", () => {
     const tcp: Source = { ...udp, protocol: "tcp", connectionId: "c1" };
     expect(responseDestination(request("MESSAGE"), tcp)).toEqual({
       protocol: "tcp",
       address: "192.0.2.9",
       port: 40000,
       connectionId: "c1",
+      fallbackPort: 5060,
     });
   });
 });

@@ -126,7 +126,7 @@ export async function listenStream(options: StreamListenOptions): Promise<Listen
       let conn = pool.byId(to.connectionId) ?? pool.byRemote(to.address, to.port);
       if (conn === undefined) {
         if (pool.size >= options.limits.maxConnections) throw new SipTransportError("connection limit reached");
-        conn = await open(to);
+        conn = await open(to.fallbackPort === undefined ? to : { ...to, port: to.fallbackPort });
       }
       await conn.write(data);
     },

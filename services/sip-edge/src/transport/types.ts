@@ -20,6 +20,11 @@ export interface Destination {
   readonly address: string;
   readonly port: number;
   readonly connectionId?: string;
+  /**
+   * Streams: the port to connect to when no connection is open any more (RFC 3261 §18.2.2: the Via
+   * sent-by port at the received address), since the source port of a closed connection is ephemeral.
+   */
+  readonly fallbackPort?: number;
 }
 
 export function isReliable(protocol: TransportProtocol): boolean {
