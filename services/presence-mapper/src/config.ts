@@ -35,6 +35,7 @@ export function loadConfig(env: Env): PresenceMapperConfig {
     probeIntervalMs: readInt(env, "PRESENCE_MAPPER_PROBE_INTERVAL_MS", 60_000, { min: 0 }), // PRES-SEC-08
     transactionTimeoutMs: 32_000, // RFC 3261 Timer F
     withRpid: readBool(env, "PRESENCE_MAPPER_RPID", false), // PRES-NTF-09
+    pollWaitMs: readInt(env, "PRESENCE_MAPPER_POLL_WAIT_MS", 0, { min: 0, max: 1000 }), // PRES-POLL-06
   });
   return Object.freeze({
     machine,

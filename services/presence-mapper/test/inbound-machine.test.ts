@@ -262,6 +262,28 @@ describe("S2X polling (RFC 8048 §7.2)", () => {
     expect(stanzas(r.effects)).toEqual([]);
   });
 
+  it("PRES-POLL-06 with a poll wait: the NOTIFY waits for the probe's answer, or for the wait to end", () => {
+    const waitConfig = { ...config, pollWaitMs: 500 };
+    const base = onContactSubscribed(newInboundRecord(inboundParties), T0, waitConfig).record as InboundRecord;
+    const poll = onNewSubscribe(base, { dialog: bobDialog("w1"), requestedExpires: 0 }, T0, waitConfig);
+    expect(notifies(poll.effects)).toEqual([]);
+    expect(stanzas(poll.effects)[0]?.attrs.type).toBe("probe");
+    expect(inboundDueAt(poll.record as InboundRecord, waitConfig.notifyIntervalMs)).toBe(T0 + 500);
+    const answered = onContactPresence(
+      poll.record as InboundRecord,
+      "phone",
+      { isAvailable: true, statuses: [] },
+      T0 + 100,
+      waitConfig,
+    );
+    expect(notifies(answered.effects)).toEqual([expect.objectContaining({ state: "terminated", reason: "timeout" })]);
+    expect(notifies(answered.effects)[0]?.pidf?.tuples[0]?.basic).toBe("open");
+    const timedOut = onInboundTimer(poll.record as InboundRecord, T0 + 500, waitConfig);
+    expect(notifies(timedOut.effects)).toEqual([expect.objectContaining({ state: "terminated", reason: "timeout" })]);
+    expect(notifies(timedOut.effects)[0]?.pidf).toBeUndefined();
+    expect(timedOut.record?.waitingPolls).toBeUndefined();
+  });
+
   it("PRES-POLL-07 PRES-SEC-08 without authorization nothing cached is revealed, and probes are rate-limited", () => {
     const unapproved = onContactPresence(subscribed(), "phone", { isAvailable: true, statuses: [] }, T0, config)
       .record as InboundRecord;

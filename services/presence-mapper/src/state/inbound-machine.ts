@@ -106,13 +106,22 @@ export function onNewSubscribe(record: InboundRecord, sub: NewSubscribe, now: nu
   const effects: Effect[] = [];
   if (answer.expiresSeconds === 0) {
     const pidf = record.auth === "approved" ? cachedPidf(record, config) : undefined;
-    effects.push(notify(base, now, { state: "terminated", reason: "timeout", ...(pidf ? { pidf } : {}) }).effect);
-    let next = record;
     const mayProbe = record.probeSentAt === undefined || now - record.probeSentAt >= config.probeIntervalMs;
+    let next = record;
     if (!pidf && mayProbe) {
       effects.push({ kind: "stanza", stanza: controlStanza(record.watcherJid, record.contactJid, "probe") });
       next = { ...record, probeSentAt: now };
     }
+    if (!pidf && config.pollWaitMs > 0) {
+      // PRES-POLL-06: hold the NOTIFY a little for the probe's answer (this bends RFC 6665's "at once").
+      const waiting = { ...base, expiresAt: now + Math.min(config.pollWaitMs, 1000) };
+      return {
+        record: { ...next, waitingPolls: { ...next.waitingPolls, [dialogKeyOf(base)]: waiting } },
+        effects,
+        answer,
+      };
+    }
+    effects.unshift(notify(base, now, { state: "terminated", reason: "timeout", ...(pidf ? { pidf } : {}) }).effect);
     return { record: next, effects, answer };
   }
   const first = stateNotify(record, base, now, config);
@@ -226,7 +235,9 @@ export function onContactPresence(
 ): Result {
   const updated: InboundRecord = { ...record, resources: withPresence(record.resources, resource, info) };
   if (updated.auth !== "approved") return { record: updated, effects: [] };
-  return notifyAll(updated, now, config, false);
+  const polls = answerWaitingPolls(updated, now, config, true);
+  const t = notifyAll(polls.record, now, config, false);
+  return { record: t.record, effects: [...polls.effects, ...t.effects] };
 }
 
 /**
@@ -265,8 +276,9 @@ function notifyAll(record: InboundRecord, now: number, config: MachineConfig, is
 
 /** Timers (PRES-S2X-11, PRES-S2X-14): end expired dialogs, send NOTIFYs whose rate-limit window is over. */
 export function onInboundTimer(record: InboundRecord, now: number, config: MachineConfig): Result {
-  let next = record;
-  const effects: Effect[] = [];
+  const polls = answerWaitingPolls(record, now, config, false);
+  let next = polls.record;
+  const effects: Effect[] = [...polls.effects];
   for (const [key, d] of Object.entries(record.dialogs)) {
     if (d.expiresAt <= now) {
       const ended = endDialog(next, key, now, config);
@@ -279,6 +291,20 @@ export function onInboundTimer(record: InboundRecord, now: number, config: Machi
     }
   }
   return { record: next, effects };
+}
+
+/** PRES-POLL-06: sends the held poll NOTIFYs whose wait is over (all of them when `isAnswered`). */
+function answerWaitingPolls(record: InboundRecord, now: number, config: MachineConfig, isAnswered: boolean) {
+  const waiting = Object.entries(record.waitingPolls ?? {});
+  const due = waiting.filter(([, p]) => isAnswered || p.expiresAt <= now);
+  if (due.length === 0) return { record, effects: [] as Effect[] };
+  const pidf = record.auth === "approved" ? cachedPidf(record, config) : undefined;
+  const effects = due.map(
+    ([, p]) => notify(p, now, { state: "terminated", reason: "timeout", ...(pidf ? { pidf } : {}) }).effect,
+  );
+  const rest = Object.fromEntries(waiting.filter(([, p]) => !(isAnswered || p.expiresAt <= now)));
+  const { waitingPolls: _w, ...base } = record;
+  return { record: Object.keys(rest).length > 0 ? { ...base, waitingPolls: rest } : base, effects };
 }
 
 /** PRES-S2X-16: the watcher answered a NOTIFY with 481 or another ending error, or it timed out. */

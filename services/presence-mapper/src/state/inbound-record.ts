@@ -33,6 +33,8 @@ export interface InboundRecord {
   readonly resources: Readonly<Record<string, PresenceInfo>>;
   /** Live dialogs by `callId localTag`. */
   readonly dialogs: Readonly<Record<string, InboundDialog>>;
+  /** PRES-POLL-06: polls whose terminated NOTIFY waits (until `expiresAt`) for the probe's answer. */
+  readonly waitingPolls?: Readonly<Record<string, InboundDialog>>;
 }
 
 export function dialogKeyOf(d: Pick<DialogData, "callId" | "localTag">): string {
@@ -42,6 +44,8 @@ export function dialogKeyOf(d: Pick<DialogData, "callId" | "localTag">): string 
 /** Next time the record needs attention: an expiry, or the end of a NOTIFY rate-limit window. */
 export function inboundDueAt(record: InboundRecord, notifyIntervalMs: number): number | undefined {
   let due: number | undefined;
+  for (const p of Object.values(record.waitingPolls ?? {}))
+    if (due === undefined || p.expiresAt < due) due = p.expiresAt;
   for (const d of Object.values(record.dialogs)) {
     const candidates = [d.expiresAt];
     if (d.hasPendingNotify) candidates.push((d.lastNotifyAt ?? 0) + notifyIntervalMs);

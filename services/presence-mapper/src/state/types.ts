@@ -46,6 +46,8 @@ export interface MachineConfig {
   readonly transactionTimeoutMs: number;
   /** Write RPID activities next to `<show/>` (PRES-NTF-09). */
   readonly withRpid: boolean;
+  /** PRES-POLL-06: how long a poll with nothing cached waits for the probe's answer (0..1000, default 0). */
+  readonly pollWaitMs: number;
 }
 
 export const DEFAULT_MACHINE_CONFIG: MachineConfig = Object.freeze({
@@ -59,6 +61,7 @@ export const DEFAULT_MACHINE_CONFIG: MachineConfig = Object.freeze({
   probeIntervalMs: 60_000,
   transactionTimeoutMs: 32_000,
   withRpid: false,
+  pollWaitMs: 0,
 });
 
 /** Where callIds and tags come from (injected so the machines stay pure). */
