@@ -57,7 +57,11 @@ export const sipRequestReceivedSchema = z.object({
   /** All headers in arrival order, names as received. */
   headers: headerList,
   transport: z.object({ protocol: z.enum(["udp", "tcp", "tls", "ws", "wss"]), remote: endpoint, local: endpoint }),
-  /** Set when the request belongs to a dialog the gateway knows (see the sip-edge dialog store). */
+  /**
+   * Set when the request belongs to a dialog the gateway knows (see the sip-edge dialog store). For INVITE
+   * and SUBSCRIBE outside a dialog: the id the dialog gets if the reply is 2xx, so a mapper can send
+   * in-dialog requests (a NOTIFY) right after answering.
+   */
   dialogId: z.string().max(512).optional(),
   ...bodyFields,
 });
