@@ -99,13 +99,18 @@ async function outThroughEdge(bus: Bus, label: string): Promise<(string | number
 
 function parserRows(): (string | number)[][] {
   const text = HEADER + Array.from({ length: STANZAS }, (_, i) => stanza(i)).join("");
-  const bytes = new TextEncoder().encode(text);
+  const bytes = Buffer.from(text); // Buffers, as sockets deliver them (one input type keeps the guard monomorphic)
   const chunk = 4096;
   const measure = (label: string, feed: () => number): (string | number)[] => {
     feed(); // warm-up
-    const start = performance.now();
-    const count = feed();
-    const seconds = (performance.now() - start) / 1000;
+    // Best of 5: the machine is shared, the minimum is the least disturbed run.
+    let seconds = Number.POSITIVE_INFINITY;
+    let count = 0;
+    for (let run = 0; run < 5; run++) {
+      const start = performance.now();
+      count = feed();
+      seconds = Math.min(seconds, (performance.now() - start) / 1000);
+    }
     return [label, count, count / seconds, bytes.length / seconds / 1e6];
   };
   return [
@@ -129,6 +134,7 @@ function parserRows(): (string | number)[][] {
 }
 
 export async function run(): Promise<BenchTable[]> {
+  const parser = parserRows();
   const rows: (string | number)[][] = [];
   const memory = createMemoryBus();
   rows.push(await throughEdge(memory, "in: component stream -> memory bus"));
@@ -159,8 +165,10 @@ export async function run(): Promise<BenchTable[]> {
     {
       title: "xmpp-edge: stream parser",
       columns: ["parser", "stanzas", "stanzas/s", "MB/s"],
-      rows: parserRows(),
-      notes: ["Same byte stream in 4 KiB chunks; the guard adds size, depth and restricted-XML checks per byte."],
+      rows: parser,
+      notes: [
+        "Same byte stream in 4 KiB chunks, best of 5 runs; the guard adds size, depth and restricted-XML checks per byte, and the tree is built as plain XmlElement objects.",
+      ],
     },
   ];
 }
