@@ -155,7 +155,7 @@ export class InboundHandler implements TransactionUser {
     // answer is dropped and no dialog is made (RFC 3261 §9.2).
     if (tx.hasFinal || tx.state === "terminated") return;
     const response = this.#toResponse(tx, reply);
-    if (response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, response, dialogId);
+    if (response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, dialogId);
     await this.#respond(tx, response);
   }
 
@@ -210,7 +210,7 @@ export class InboundHandler implements TransactionUser {
   }
 
   /** Dialog bookkeeping for a 2xx: create (INVITE/SUBSCRIBE), end (BYE, terminated NOTIFY). */
-  async #afterSuccess(tx: ServerTransaction, response: SipResponse, dialogId: string | undefined): Promise<void> {
+  async #afterSuccess(tx: ServerTransaction, dialogId: string | undefined): Promise<void> {
     const { request } = tx;
     const dialogs = this.#ctx.dialogs;
     if (tagOf(request.to) === undefined && (request.method === "INVITE" || request.method === "SUBSCRIBE")) {
@@ -219,11 +219,10 @@ export class InboundHandler implements TransactionUser {
     if (request.method === "INVITE") this.#ctx.transactions.trackAccepted(tx);
     if (dialogId === undefined) return;
     const subState = request.header("subscription-state") ?? "";
-    const ends =
-      request.method === "BYE" ||
-      (request.method === "NOTIFY" && /^\s*terminated/i.test(subState)) ||
-      (request.method === "SUBSCRIBE" && request.expires === 0 && tagOf(request.to) !== undefined);
-    if (ends && !(request.method === "SUBSCRIBE" && response.status >= 300)) await dialogs.delete(dialogId);
+    // An unsubscribe (SUBSCRIBE Expires: 0) does not end the dialog yet: the notifier still sends the final
+    // NOTIFY with Subscription-State: terminated in it (RFC 6665 §4.2.1.4), which does.
+    const ends = request.method === "BYE" || (request.method === "NOTIFY" && /^\s*terminated/i.test(subState));
+    if (ends) await dialogs.delete(dialogId);
   }
 
   /** RFC 6665 §4.1.2.4: a NOTIFY that beats the 2xx of our SUBSCRIBE creates the dialog. */

@@ -227,7 +227,13 @@ export class OutboundHandler {
         return created.id;
       }
       // RFC 3261 §15.1.1 / §12.2.1.2: a BYE ends the dialog whatever its answer; 481/408 mean it is gone.
-      if (dialog !== undefined && (request.method === "BYE" || res.status === 481 || res.status === 408)) {
+      // RFC 6665 §4.2.2: a NOTIFY with Subscription-State: terminated ends the subscription dialog.
+      const isFinalNotify =
+        request.method === "NOTIFY" && /^\s*terminated/i.test(request.header("subscription-state") ?? "");
+      if (
+        dialog !== undefined &&
+        (request.method === "BYE" || isFinalNotify || res.status === 481 || res.status === 408)
+      ) {
         await dialogs.delete(dialog.id);
       }
     } catch (e) {

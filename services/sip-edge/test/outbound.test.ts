@@ -13,13 +13,14 @@ import {
   sipRequestReceivedCodec,
   sipResponseCommandCodec,
   sipResponseReceivedCodec,
+  toKvKey,
 } from "@stox/events";
 import { createResponse, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultConfig } from "../src/config.js";
 import type { DialogRecord } from "../src/dialog/dialog-record.js";
 import { SipEdge } from "../src/edge.js";
-import { startUdpPeer, type UdpPeer } from "./udp-client.js";
+import { sipText, startUdpPeer, type UdpPeer } from "./udp-client.js";
 
 describe("outgoing requests from stox.v1.sip.out.request", () => {
   let bus: Bus;
@@ -330,5 +331,41 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     expect(provisional.map((p) => [p.commandId, p.status, p.reason])).toEqual([[id, 180, "Ringing"]]);
     // The non-2xx final was ACKed inside the transaction (RFC 3261 §17.1.1.3).
     await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "ACK");
+  });
+
+  it("keeps a subscription dialog through the unsubscribe until the terminated NOTIFY (RFC 6665 §4.2.1.4)", async () => {
+    bus.subscribe(sipInSubject("subscribe"), (msg) => {
+      bus.respond(msg, sipResponseCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true, status: 200 }));
+    });
+    const edgePort = edge.address("udp")?.port ?? 0;
+    peer.send(
+      sipText("SUBSCRIBE", peer.port, { callId: "sub-1", extra: ["Event: presence", "Expires: 600"] }),
+      edgePort,
+    );
+    const ok = (await peer.waitFor((m) => !m.isRequest && (m as SipResponse).status === 200)) as SipResponse;
+    const toTag = ok.to.params.find((p) => p.name === "tag")?.value ?? "";
+    const dialogId = toKvKey("sub-1", toTag, "alice1");
+    peer.received.length = 0;
+    peer.send(
+      sipText("SUBSCRIBE", peer.port, { callId: "sub-1", cseq: 2, toTag, extra: ["Event: presence", "Expires: 0"] }),
+      edgePort,
+    );
+    await peer.waitFor((m) => !m.isRequest && (m as SipResponse).status === 200);
+    expect(await edge.dialogs.get(dialogId)).toBeDefined();
+    const got = autoAnswer(200);
+    const r = await command({
+      method: "NOTIFY",
+      requestUri: "sip:ignored@invalid",
+      from: { uri: "sip:ignored@invalid" },
+      to: { uri: "sip:ignored@invalid" },
+      dialogId,
+      headers: [
+        ["Event", "presence"],
+        ["Subscription-State", "terminated;reason=timeout"],
+      ],
+    });
+    expect(r.ok && r.status).toBe(200);
+    expect(got[0]?.method).toBe("NOTIFY");
+    expect(await edge.dialogs.get(dialogId)).toBeUndefined();
   });
 });
