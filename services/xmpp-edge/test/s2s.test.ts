@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
 import {
   newEventId,
   nowIso,
@@ -17,6 +18,15 @@ import { el } from "../src/xml/xml-element.js";
 import { RawStream } from "./support/raw-stream.js";
 import { type S2sFixture, startS2sEdge } from "./support/s2s-fixture.js";
 import { createTestPki, type TestPki } from "./support/test-certs.js";
+
+const silentSockets = new Set<Socket>();
+/** A TCP peer that accepts and never says a word. */
+function silentServer() {
+  return createNetServer((socket) => {
+    silentSockets.add(socket);
+    socket.on("error", () => {});
+  });
+}
 
 const A = "sip.a.test";
 const B = "xmpp.b.test";
@@ -214,6 +224,22 @@ describe("s2s mode (RFC 6120)", () => {
     raws.push(second);
     await second.until(() => second.isClosed, "second refused");
     expect(first.isClosed).toBe(false);
+  });
+
+  it("gives up on a peer that accepts the connection but never answers (XMPP_EDGE_S2S_TIMEOUT_MS)", async () => {
+    const silent = silentServer();
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address() as AddressInfo;
+    const routes = new Map<string, S2sTarget>([["silent.test", { host: "127.0.0.1", port: address.port }]]);
+    const a = await startS2sEdge({ domain: A, routes, env: { XMPP_EDGE_S2S_TIMEOUT_MS: "200" } });
+    running.push(a);
+    try {
+      const result = await command(a, el("message", { from: `romeo@${A}`, to: "juliet@silent.test" }));
+      expect(result).toMatchObject({ ok: false, error: { code: "unavailable", isRetryable: true } });
+    } finally {
+      silent.close();
+      for (const s of [...silentSockets]) s.destroy();
+    }
   });
 
   it("replies unavailable to a command for a domain that cannot be reached", async () => {
