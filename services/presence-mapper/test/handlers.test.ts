@@ -97,6 +97,19 @@ describe("S2X handlers on the in-memory bus (RFC 8048 §5.3)", () => {
     });
   });
 
+  it("PRES-S2X-01 CORE-SEC-02 a sips: target is refused (416 for the Request-URI) and nothing reaches XMPP", async () => {
+    const r = await sipIn(bus, {
+      method: "SUBSCRIBE",
+      from: { uri: BOB, tag: "s" },
+      to: { uri: "sips:alice@xmpp.test" },
+      callId: "sips-1",
+      cseq: 1,
+      headers: [["Event", "presence"]],
+    });
+    expect(r).toMatchObject({ ok: true, status: 416 });
+    expect(xmpp.sent).toEqual([]);
+  });
+
   it("PRES-S2X-01 answers 489 for another Event, 481 for an unknown dialog, not-acceptable without PIDF in Accept", async () => {
     const base = {
       method: "SUBSCRIBE" as const,

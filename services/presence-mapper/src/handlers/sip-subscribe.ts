@@ -1,5 +1,6 @@
 import { fromKvKey, newEventId, nowIso, type SipRequestReceived, type SipResponseCommand } from "@stox/events";
 import { GatewayFailure } from "@stox/service-kit";
+import { AddressMappingError, type SipAddressRole, sipResponseForUnmappable } from "@stox/stox-core";
 import { jidToSipAor, sipUriToBareJid } from "../addresses.js";
 import { acceptsPidf, contactUri, deltaSeconds, headerValue, routeSet, tokenWithParams } from "../sip/sip-headers.js";
 import {
@@ -30,11 +31,28 @@ function answerToReply(answer: SubscribeAnswer | undefined, dialog: DialogData, 
   ]);
 }
 
-function mapOrFail(fn: () => string, what: string): string {
+class Unmappable extends Error {
+  constructor(readonly response: SipResponseCommand) {
+    super("unmappable address");
+  }
+}
+
+/** CORE-URI-03/04/07, CORE-SEC-02: the SIP answer for an address with no XMPP form (sips: 416/403, tel:, ...). */
+function mapOrRefuse(fn: () => string, role: SipAddressRole): string {
   try {
     return fn();
   } catch (err) {
-    throw new GatewayFailure("not-found", `${what} has no XMPP equivalent`, false, { cause: err });
+    if (!(err instanceof AddressMappingError)) throw err;
+    const r = sipResponseForUnmappable(err.reason, role);
+    throw new Unmappable({
+      v: 1,
+      id: newEventId(),
+      at: nowIso(),
+      ok: true,
+      status: r.status,
+      reason: r.reasonPhrase,
+      headers: [],
+    });
   }
 }
 
@@ -48,8 +66,17 @@ export async function handleSipSubscribe(ctx: MapperContext, req: SipRequestRece
   if (event?.value !== "presence") return reply(489, [["Allow-Events", "presence"]]);
   if (!acceptsPidf(req.headers))
     throw new GatewayFailure("not-acceptable", "the watcher does not accept application/pidf+xml");
-  const contactJid = mapOrFail(() => sipUriToBareJid(req.to.uri), "the presentity");
-  const watcherJid = mapOrFail(() => sipUriToBareJid(req.from.uri), "the watcher");
+  let contactJid: string;
+  let watcherJid: string;
+  try {
+    // In a dialog the Request-URI is our own Contact; only a new dialog's target is checked.
+    if (!req.to.tag) mapOrRefuse(() => sipUriToBareJid(req.requestUri), "request-uri");
+    contactJid = mapOrRefuse(() => sipUriToBareJid(req.to.uri), "to");
+    watcherJid = mapOrRefuse(() => sipUriToBareJid(req.from.uri), "from");
+  } catch (err) {
+    if (err instanceof Unmappable) return err.response;
+    throw err;
+  }
   const watcherDomain = watcherJid.slice(watcherJid.indexOf("@") + 1);
   if (ctx.sipDomains.length > 0 && !ctx.sipDomains.includes(watcherDomain)) {
     // CORE-ARCH-02: S2X translates only for users of the home SIP domains.
