@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@stox/service-kit";
@@ -179,5 +179,16 @@ describe("loadConfig", () => {
   ])("refuses %j naming %s", (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+});
+
+describe("README", () => {
+  it("documents every XMPP_EDGE_* variable that config.ts reads", () => {
+    const read = (file: string) => readFileSync(join(import.meta.dirname, "..", file), "utf8");
+    const variables = new Set(read("src/config.ts").match(/XMPP_EDGE_[A-Z0-9_]+/g));
+    const readme = read("README.md");
+    const missing = [...variables].filter((v) => !readme.includes(`\`${v}\``));
+    expect(missing).toEqual([]);
+    expect(variables.size).toBeGreaterThan(20);
   });
 });
