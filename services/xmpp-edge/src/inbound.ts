@@ -83,16 +83,21 @@ export async function handleInbound(stanza: XmlElement, stream: InboundStream, d
 }
 
 async function forwardToBus(kind: XmppStanzaKind, stanza: XmlElement, stream: InboundStream, deps: InboundDeps) {
+  const id = newEventId();
   const event = xmppStanzaReceivedCodec.encode({
     v: 1,
-    id: newEventId(),
+    id,
     at: nowIso(),
     stanza: normalizeInbound(stanza, stream.namespace),
     stream: stream.peer ? { mode: stream.policy.mode, peer: stream.peer } : { mode: stream.policy.mode },
   });
   let error: StanzaError | undefined;
   try {
-    const reply = await deps.bus.request(xmppInSubject(kind), event, { timeoutMs: deps.requestTimeoutMs });
+    // The event id travels as a header too, so traces and logs can name it (libs/events README).
+    const reply = await deps.bus.request(xmppInSubject(kind), event, {
+      timeoutMs: deps.requestTimeoutMs,
+      headers: { "stox-event-id": id },
+    });
     const decoded = xmppStanzaReplyCodec.decode(reply.data);
     if (!decoded.ok) error = decoded.stanzaError ?? stanzaErrorFor(decoded.error.code, decoded.error.message);
   } catch (err) {

@@ -57,7 +57,9 @@ describe("inbound stanzas", () => {
     bus.subscribe(
       "stox.v1.xmpp.in.message",
       (msg) => {
-        seen.push(xmppStanzaReceivedCodec.decode(msg.data));
+        const event = xmppStanzaReceivedCodec.decode(msg.data);
+        expect(msg.headers["stox-event-id"]).toBe(event.id);
+        seen.push(event);
         bus.respond(msg, xmppStanzaReplyCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true }));
       },
       { queue: "chat-mapper" },
