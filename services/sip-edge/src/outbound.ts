@@ -11,19 +11,19 @@ import {
   sipRequestCommandCodec,
   sipResponseReceivedCodec,
 } from "@stox/events";
+import { createResponse, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import {
-  createResponse,
-  parseNameAddr,
-  type SipRequest,
-  type SipResponse,
-  serializeSipMessage,
-} from "@stox/sip-parser";
-import { type DialogRecord, dialogFromUac, pendingFromSubscribe, tagOf } from "./dialog/dialog-record.js";
+  type DialogRecord,
+  dialogFromUac,
+  pendingFromSubscribe,
+  TARGET_REFRESH,
+  tagOf,
+} from "./dialog/dialog-record.js";
 import { type EdgeContext, localContact, localHostPort } from "./edge-context.js";
 import { SipDialogNotFoundError, SipResolveError } from "./errors.js";
 import { bodyFields, toResponseReceived } from "./event-mapping.js";
+import { nextHops, preferStream } from "./next-hop.js";
 import { buildAck2xx, buildInDialogRequest, buildNewRequest } from "./outbound-request.js";
-import { resolveTarget } from "./resolver.js";
 import { newBranch } from "./transaction/transaction-layer.js";
 import { type Destination, type TransportProtocol, viaTransport } from "./transport/types.js";
 
@@ -96,7 +96,7 @@ export class OutboundHandler {
       if (dialog === undefined) throw new SipDialogNotFoundError(cmd.dialogId);
       cseq = dialog.localCseq;
     }
-    const candidates = this.#preferStream(cmd, await this.#nextHops(cmd, dialog));
+    const candidates = preferStream(this.#ctx, cmd, await nextHops(this.#ctx, cmd, dialog));
     const first = candidates[0] as Destination;
     const parts = {
       via: this.#via(first.protocol),
@@ -166,22 +166,6 @@ export class OutboundHandler {
     });
   }
 
-  /**
-   * RFC 3261 §18.1.1: a request within 200 bytes of the path MTU (1300 bytes when unknown) goes over a
-   * congestion-controlled transport; UDP stays as the fallback candidate. The size is estimated from the
-   * body and headers of the command plus a margin for what the edge adds.
-   */
-  #preferStream(cmd: SipRequestCommand, candidates: Destination[]): Destination[] {
-    const first = candidates[0];
-    if (first === undefined || first.protocol !== "udp" || this.#ctx.transports.listener("tcp") === undefined) {
-      return candidates;
-    }
-    let estimate = 400 + cmd.requestUri.length + cmd.from.uri.length + cmd.to.uri.length + (cmd.body?.length ?? 0);
-    for (const [name, value] of cmd.headers ?? []) estimate += name.length + value.length + 4;
-    if (estimate <= 1300) return candidates;
-    return [{ protocol: "tcp", address: first.address, port: first.port }, ...candidates];
-  }
-
   /** `stox.v1.sip.out.provisional`: 180 Ringing and friends, for the mapper that sent the command. */
   #publishProvisional(commandId: string, res: SipResponse): void {
     try {
@@ -226,6 +210,7 @@ export class OutboundHandler {
         await dialogs.create(created);
         return created.id;
       }
+      if (dialog !== undefined && res.status < 300) await this.#refreshTarget(dialog, request, res);
       // RFC 3261 §15.1.1 / §12.2.1.2: a BYE ends the dialog whatever its answer; 481/408 mean it is gone.
       // RFC 6665 §4.2.2: a NOTIFY with Subscription-State: terminated ends the subscription dialog.
       const isFinalNotify =
@@ -242,6 +227,15 @@ export class OutboundHandler {
     return dialog?.id;
   }
 
+  /** RFC 3261 §12.2.1.2: a 2xx to a target-refresh request replaces the remote target with its Contact. */
+  async #refreshTarget(dialog: DialogRecord, request: SipRequest, res: SipResponse): Promise<void> {
+    const contact = res.contact[0]?.uri.raw;
+    if (contact === undefined || !TARGET_REFRESH.has(request.method)) return;
+    await this.#ctx.dialogs
+      .update(dialog.id, (d) => (d.remoteTarget === contact ? undefined : { ...d, remoteTarget: contact }))
+      .catch((e: Error) => this.#ctx.onError(e, { where: "dialog store" }));
+  }
+
   async #ack2xx(
     request: SipRequest,
     res: SipResponse,
@@ -255,9 +249,10 @@ export class OutboundHandler {
     } else {
       const contact = res.contact[0]?.uri.raw;
       if (contact !== undefined) d = { ...d, remoteTarget: contact };
+      await this.#refreshTarget(d, request, res);
     }
     const ack = buildAck2xx(d, request.cseq.seq, this.#via(dest.protocol));
-    const ackDest = await this.#nextHops({ method: "ACK" } as SipRequestCommand, d)
+    const ackDest = await nextHops(this.#ctx, { method: "ACK" } as SipRequestCommand, d)
       .then((all) => all[0] ?? dest)
       .catch(() => dest);
     await this.#ctx.transports
@@ -268,24 +263,5 @@ export class OutboundHandler {
 
   #via(protocol: TransportProtocol): string {
     return `SIP/2.0/${viaTransport(protocol)} ${localHostPort(this.#ctx, protocol)};branch=${newBranch()};rport`;
-  }
-
-  /** RFC 3261 §8.1.2 / §12.2.1.1: first Route (route set or outbound proxy), else the Request-URI. */
-  async #nextHops(cmd: SipRequestCommand, dialog: DialogRecord | undefined): Promise<Destination[]> {
-    const ctx = this.#ctx;
-    let target: string;
-    if (dialog !== undefined) {
-      const flow = dialog.flow;
-      if (flow !== undefined && ctx.transports.listener(dialog.protocol)?.hasConnection?.(flow.address, flow.port)) {
-        return [{ protocol: dialog.protocol, address: flow.address, port: flow.port }];
-      }
-      const first = dialog.routeSet[0];
-      target = first === undefined ? dialog.remoteTarget : parseNameAddr(first).uri.raw;
-    } else target = ctx.config.outboundProxy ?? cmd.requestUri;
-    const protocols = ctx.transports.protocols;
-    const found = await resolveTarget(target, ctx.dns, protocols, dialog?.protocol);
-    const usable = found.filter((d) => protocols.includes(d.protocol));
-    if (usable.length === 0) throw new SipResolveError(`no usable transport for ${target}`, target);
-    return usable;
   }
 }
