@@ -4,8 +4,25 @@ import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { createMemoryBus } from "@stox/bus";
+import {
+  newEventId,
+  nowIso,
+  SIP_OUT_REQUEST,
+  type SipRequestReceived,
+  sipInSubject,
+  sipRequestCommandCodec,
+  sipRequestReceivedCodec,
+  sipResponseReceivedCodec,
+  xmppInSubject,
+  xmppOutSubject,
+  xmppSendResultCodec,
+  xmppStanzaReceivedCodec,
+} from "@stox/events";
+import { createLogger, createMetrics } from "@stox/telemetry";
 import type { BenchTable } from "../../../bench/table.ts";
+import { loadConfig } from "../src/config.ts";
 import { parsePidf } from "../src/pidf/parse-pidf.ts";
+import { startPresenceMapper } from "../src/presence-mapper.ts";
 import { newInboundRecord, onNewSubscribe } from "../src/state/inbound-machine.ts";
 import type { InboundRecord } from "../src/state/inbound-record.ts";
 import { diffTuples } from "../src/state/outbound-machine.ts";
@@ -49,6 +66,93 @@ function translationsPerSecond(body: string, seconds: number): number {
     n += 100;
   }
   return n / seconds;
+}
+
+/**
+ * The whole NOTIFY path inside one mapper on the in-memory bus: decode, dialog lookup, KV CAS, PIDF parse,
+ * diff, reply, and the presence stanza request to a stub xmpp-edge. NOTIFYs go out one at a time.
+ */
+async function handlerPathPerSecond(count: number): Promise<number> {
+  const bus = createMemoryBus();
+  bus.subscribe(SIP_OUT_REQUEST, (m) => {
+    const cmd = sipRequestCommandCodec.decode(m.data);
+    const headers: [string, string][] = [
+      ["Expires", "3600"],
+      ["To", `<${cmd.to.uri}>;tag=bob`],
+    ];
+    bus.respond(
+      m,
+      sipResponseReceivedCodec.encode({
+        v: 1,
+        id: newEventId(),
+        at: nowIso(),
+        ok: true,
+        status: 200,
+        reason: "OK",
+        headers,
+      }),
+    );
+  });
+  let stanzas = 0;
+  bus.subscribe(xmppOutSubject("presence"), (m) => {
+    stanzas++;
+    bus.respond(m, xmppSendResultCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true }));
+  });
+  let subscribe: { callId: string; tag: string } | undefined;
+  bus.subscribe(SIP_OUT_REQUEST, (m) => {
+    const cmd = sipRequestCommandCodec.decode(m.data);
+    if (cmd.method === "SUBSCRIBE") subscribe = { callId: cmd.callId as string, tag: cmd.from.tag as string };
+  });
+  const mapper = await startPresenceMapper({
+    bus,
+    logger: createLogger({ service: "presence-mapper", level: "silent" }),
+    metrics: createMetrics({ service: "presence-mapper" }),
+    config: loadConfig({ PRESENCE_MAPPER_INSTANCE_ID: "bench" }),
+  });
+  const stanza = {
+    name: "presence",
+    attrs: { from: "alice@xmpp.test", to: "bob@sip.test", type: "subscribe" },
+    children: [],
+  };
+  await bus.request(
+    xmppInSubject("presence"),
+    xmppStanzaReceivedCodec.encode({ v: 1, id: newEventId(), at: nowIso(), stanza, stream: { mode: "component" } }),
+    { timeoutMs: 5000 },
+  );
+  while (!subscribe) await new Promise((r) => setTimeout(r, 5));
+  const notify = (i: number): SipRequestReceived => ({
+    v: 1,
+    id: newEventId(),
+    at: nowIso(),
+    method: "NOTIFY",
+    requestUri: "sip:alice@xmpp.test",
+    from: { uri: "sip:bob@sip.test", tag: "bob" },
+    to: { uri: "sip:alice@xmpp.test", tag: subscribe?.tag as string },
+    callId: subscribe?.callId as string,
+    cseq: i + 1,
+    headers: [
+      ["Event", "presence"],
+      ["Subscription-State", "active;expires=3600"],
+    ],
+    transport: {
+      protocol: "udp",
+      remote: { address: "127.0.0.1", port: 5070 },
+      local: { address: "127.0.0.1", port: 5060 },
+    },
+    contentType: "application/pidf+xml",
+    body: ONE_TUPLE.replace("<basic>open</basic>", i % 2 === 0 ? "<basic>open</basic>" : "<basic>closed</basic>"),
+  });
+  for (let i = 0; i < 200; i++)
+    await bus.request(sipInSubject("notify"), sipRequestReceivedCodec.encode(notify(i)), { timeoutMs: 5000 }); // warm-up
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    await bus.request(sipInSubject("notify"), sipRequestReceivedCodec.encode(notify(i)), { timeoutMs: 5000 });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await mapper.stop();
+  await bus.drain();
+  if (stanzas < count) throw new Error(`only ${stanzas} stanzas for ${count} NOTIFYs`);
+  return count / seconds;
 }
 
 function subscriptionRecord(i: number): InboundRecord {
@@ -132,6 +236,7 @@ export async function run(): Promise<BenchTable[]> {
   translationsPerSecond(ONE_TUPLE, 0.5); // warm-up
   const one = translationsPerSecond(ONE_TUPLE, 2);
   const two = translationsPerSecond(RFC3863, 2);
+  const handler = await handlerPathPerSecond(3000);
   const mem = await memoryPerSubscription();
   return [
     {
@@ -140,8 +245,12 @@ export async function run(): Promise<BenchTable[]> {
       rows: [
         ["1 tuple (show, priority, note)", one, 1e6 / one],
         ["RFC 3863 §5 example (2 tuples, 3 notes)", two, 1e6 / two],
+        ["full handler path, in-memory bus and KV (1 tuple, open/closed alternating)", handler, 1e6 / handler],
       ],
-      notes: ["Per NOTIFY: saxes parse with DTD refusal, PIDF -> presence per tuple, stanza trees; no bus or KV I/O."],
+      notes: [
+        "Rows 1-2 per NOTIFY: saxes parse with DTD refusal, PIDF -> presence per tuple, stanza trees; no bus or KV I/O.",
+        "Row 3: NOTIFY event in -> dialog index + record CAS in KV -> 200 reply -> presence stanza to a stub edge, sequential.",
+      ],
     },
     {
       title: `presence-mapper: memory per active subscription (${SUBSCRIPTIONS.toLocaleString("en-US")} held)`,

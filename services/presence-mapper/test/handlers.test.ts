@@ -261,7 +261,7 @@ describe("isolation and privacy", () => {
     expect(xmpp.sent).toEqual([]);
   });
 
-  it("PRES-SEC-02 CORE-SEC-07 presence from a user of another XMPP domain is refused (forbidden)", async () => {
+  it("PRES-SEC-01 PRES-SEC-02 CORE-SEC-07 X2S access is restricted: a user of another XMPP domain is refused (forbidden)", async () => {
     const r = await xmppIn(bus, presence({ from: "eve@elsewhere.test", to: "bob@sip.test", type: "subscribe" }));
     expect(r).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(sip.sent).toEqual([]);
