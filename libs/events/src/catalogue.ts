@@ -12,6 +12,7 @@ import {
   msrpSendCommandCodec,
   msrpSessionCloseCodec,
   msrpSessionClosedCodec,
+  msrpSessionOpenAtCodec,
   msrpSessionOpenCodec,
   msrpSessionOpenedCodec,
   msrpSessionUpdateCodec,
@@ -99,6 +100,15 @@ export const catalogue: readonly CatalogueEntry[] = [
     publishers: ["chat-mapper", "groupchat-mapper"],
     consumers: ["msrp-edge"],
     summary: "Open a local MSRP endpoint; the reply gives the session handle, the edge id and the SDP attributes.",
+  },
+  {
+    subject: "stox.v1.msrp.out.<edge>.open",
+    style: "request",
+    payload: msrpSessionOpenAtCodec as EventCodec<unknown>,
+    reply: msrpSessionOpenedCodec as EventCodec<unknown>,
+    publishers: ["chat-mapper", "groupchat-mapper"],
+    consumers: ["msrp-edge"],
+    summary: "Open a session at one given edge instance (same reply as session.open).",
   },
   {
     subject: "stox.v1.msrp.out.<edge>.update",

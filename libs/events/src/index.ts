@@ -46,6 +46,7 @@ export {
   msrpSendCommandCodec,
   msrpSessionCloseCodec,
   msrpSessionClosedCodec,
+  msrpSessionOpenAtCodec,
   msrpSessionOpenCodec,
   msrpSessionOpenedCodec,
   msrpSessionUpdateCodec,

@@ -23,7 +23,7 @@ const msrpStatus = z.number().int().min(100).max(999);
 export const MSRP_SESSION_OPEN = "stox.v1.msrp.session.open";
 
 /** Commands a mapper sends to the edge that owns a session. */
-export const msrpOutActions = ["update", "close", "send", "report", "nickname", "body"] as const;
+export const msrpOutActions = ["open", "update", "close", "send", "report", "nickname", "body"] as const;
 export type MsrpOutAction = (typeof msrpOutActions)[number];
 /** `stox.v1.msrp.out.<edge>.<action>`: a command for a session held by edge instance `edge`. */
 export function msrpOutSubject(edge: string, action: MsrpOutAction): string {
@@ -253,6 +253,8 @@ export const msrpSessionClosedSchema = z.object({
 export type MsrpSessionClosed = z.infer<typeof msrpSessionClosedSchema>;
 
 export const msrpSessionOpenCodec = defineCodec(MSRP_SESSION_OPEN, msrpSessionOpenSchema);
+/** `open` at one instance (`msrpOutSubject(edge, "open")`): e.g. next to another session of the same room. */
+export const msrpSessionOpenAtCodec = defineCodec("stox.v1.msrp.out.*.open", msrpSessionOpenSchema);
 export const msrpSessionOpenedCodec = defineCodec(`${MSRP_SESSION_OPEN} (reply)`, msrpSessionOpenedSchema);
 export const msrpSessionUpdateCodec = defineCodec("stox.v1.msrp.out.*.update", msrpSessionUpdateSchema);
 export const msrpSessionCloseCodec = defineCodec("stox.v1.msrp.out.*.close", msrpSessionCloseSchema);
