@@ -2,6 +2,7 @@ import type { Subscription } from "@stox/bus";
 import {
   MSRP_SESSION_OPEN,
   type MsrpCommandResult,
+  type MsrpSessionOpen,
   msrpBodyFetchCodec,
   msrpCommandResultCodec,
   msrpNicknameCommandCodec,
@@ -9,6 +10,7 @@ import {
   msrpReportCommandCodec,
   msrpSendCommandCodec,
   msrpSessionCloseCodec,
+  msrpSessionOpenAtCodec,
   msrpSessionOpenCodec,
   msrpSessionOpenedCodec,
   msrpSessionUpdateCodec,
@@ -54,7 +56,7 @@ async function command(run: () => Promise<Uint8Array>): Promise<Uint8Array> {
   }
 }
 
-/** Subscribes session.open (shared) and this instance's `stox.v1.msrp.out.<edge>.*` commands. */
+/** Subscribes session.open (shared) and this instance's `stox.v1.msrp.out.<edge>.*` commands (open included). */
 export function startBusHandlers(edge: MsrpEdge, logger: Logger, metrics: Metrics): Subscription[] {
   const base = { bus: edge.bus, queue: MSRP_EDGE_QUEUE, logger, metrics };
   const out = (action: Parameters<typeof msrpOutSubject>[1]) => msrpOutSubject(edge.config.instanceId, action);
@@ -63,24 +65,21 @@ export function startBusHandlers(edge: MsrpEdge, logger: Logger, metrics: Metric
     if (!session) throw new MsrpSessionNotFoundError(handle);
     return session;
   };
+  const open = async (request: MsrpSessionOpen) => {
+    const opened = await openSession(edge, request);
+    return msrpSessionOpenedCodec.encode({
+      ...envelope(),
+      ok: true,
+      session: opened.session.handle,
+      edge: edge.config.instanceId,
+      localPath: opened.localPath,
+      setup: opened.setup,
+      sdp: opened.sdp,
+    });
+  };
   return [
-    serveRequests({
-      ...base,
-      subject: MSRP_SESSION_OPEN,
-      codec: msrpSessionOpenCodec,
-      async handle(request) {
-        const opened = await openSession(edge, request);
-        return msrpSessionOpenedCodec.encode({
-          ...envelope(),
-          ok: true,
-          session: opened.session.handle,
-          edge: edge.config.instanceId,
-          localPath: opened.localPath,
-          setup: opened.setup,
-          sdp: opened.sdp,
-        });
-      },
-    }),
+    serveRequests({ ...base, subject: MSRP_SESSION_OPEN, codec: msrpSessionOpenCodec, handle: open }),
+    serveRequests({ ...base, subject: out("open"), codec: msrpSessionOpenAtCodec, handle: open }),
     serveRequests({
       ...base,
       subject: out("update"),

@@ -5,7 +5,7 @@ import type { MsrpRequest } from "@stox/msrp-lite";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bindingSend, textSend } from "./flows-inbound.js";
 import type { BusFactory } from "./helpers/buses.js";
-import { startEdge } from "./helpers/edge-harness.js";
+import { commandAt, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
@@ -212,6 +212,40 @@ export function defineOutboundFlows(makeBus: BusFactory): void {
       expect(await again.status("late0001")).toBe(481);
       const gone = await edge.command("send", { session: opened.session, contentType: "text/plain", body: "x" });
       expect(gone).toMatchObject({ ok: false, error: { code: "not-found" } });
+    });
+  });
+
+  describe("edge to edge (both sides msrp-lite)", () => {
+    it("an offer from one edge answered by another: messages both ways and a success REPORT end to end (MSRP-CONN-03, MSRP-RPT-01, MSRP-RECV-08)", async () => {
+      const a = await edgeWithMapper();
+      const b = await edgeWithMapper();
+      const offer = await a.edge.open({ role: "offerer", context: { side: "a" } });
+      const answer = await b.edge.open({ remote: { path: offer.localPath, setup: "actpass" }, context: { side: "b" } });
+      expect(answer.setup).toBe("passive");
+      // session.open goes to any edge on the bus (queue group): later commands go to the edge that answered.
+      const updated = await commandAt(bus, offer.edge, "update", {
+        session: offer.session,
+        remote: { path: answer.localPath, setup: "passive", acceptTypes: ["message/cpim", "text/plain"] },
+      });
+      expect(updated.ok).toBe(true);
+      const toB = await commandAt(bus, offer.edge, "send", {
+        session: offer.session,
+        contentType: "text/plain",
+        body: "from A to B",
+        successReport: "yes",
+      });
+      expect(toB).toMatchObject({ ok: true, status: 200 });
+      expect(await eventually(() => b.mapper.sends[0])).toMatchObject({ body: "from A to B", context: { side: "b" } });
+      const report = await eventually(() => a.mapper.reports[0]);
+      expect(report).toMatchObject({ messageId: toB.ok ? toB.messageId : "", status: 200, context: { side: "a" } });
+      const toA = await commandAt(bus, answer.edge, "send", {
+        session: answer.session,
+        contentType: "text/plain",
+        body: "from B to A",
+      });
+      expect(toA).toMatchObject({ ok: true, status: 200 });
+      expect(await eventually(() => a.mapper.sends[0]?.body)).toBe("from B to A");
+      expect(a.edge.edge.connectionCount + b.edge.edge.connectionCount).toBe(2); // one TCP connection, seen from both ends
     });
   });
 }

@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 import type { Bus, Subscription } from "@stox/bus";
 import {
-  MSRP_SESSION_OPEN,
   type MsrpCommandResult,
   type MsrpOutAction,
   type MsrpSessionOpen,
@@ -28,6 +27,8 @@ export interface EdgeUnderTest {
 }
 
 export interface Opened {
+  /** The instance that took the open (any edge on the bus may: queue group). */
+  readonly edge: string;
   readonly session: string;
   readonly localPath: string[];
   readonly setup: string;
@@ -63,30 +64,41 @@ export async function startEdge(
     owner,
     errors,
     async open(request) {
+      // At this instance: other test files' edges share the NATS server and the session.open queue.
       const reply = await bus.request(
-        MSRP_SESSION_OPEN,
+        msrpOutSubject(instanceId, "open"),
         msrpSessionOpenCodec.encode({ ...envelope(), owner, role: "answerer", ...request } as MsrpSessionOpen),
         { timeoutMs: 5000 },
       );
       const opened = msrpSessionOpenedCodec.decode(reply.data);
       if (!opened.ok) throw new Error(`open failed: ${opened.error.code} ${opened.error.message}`);
       return {
+        edge: opened.edge,
         session: opened.session,
         localPath: opened.localPath,
         setup: opened.setup,
         attributes: opened.sdp.attributes,
       };
     },
-    async command(action, payload, timeoutMs = 10_000) {
-      const data = new TextEncoder().encode(JSON.stringify({ ...envelope(), ...payload }));
-      const reply = await bus.request(msrpOutSubject(instanceId, action), data, { timeoutMs });
-      return msrpCommandResultCodec.decode(reply.data);
-    },
+    command: (action, payload, timeoutMs) => commandAt(bus, instanceId, action, payload, timeoutMs),
     async stop() {
       for (const s of subscriptions) s.unsubscribe();
       await edge.stop();
     },
   };
+}
+
+/** Sends a command to the edge instance `edge` and decodes its result. */
+export async function commandAt(
+  bus: Bus,
+  edge: string,
+  action: MsrpOutAction,
+  payload: Record<string, unknown>,
+  timeoutMs = 10_000,
+): Promise<MsrpCommandResult> {
+  const data = new TextEncoder().encode(JSON.stringify({ v: 1, id: newEventId(), at: nowIso(), ...payload }));
+  const reply = await bus.request(msrpOutSubject(edge, action), data, { timeoutMs });
+  return msrpCommandResultCodec.decode(reply.data);
 }
 
 /** Manual timers for the transaction and idle timers (TimerApi of @stox/msrp-lite). */
