@@ -4,9 +4,11 @@ import type { Logger, Metrics } from "@stox/telemetry";
 import { ComponentPool } from "./component/component-pool.js";
 import type { XmppEdgeConfig } from "./config.js";
 import { createEdgeMetrics, type EdgeMetrics } from "./edge-metrics.js";
+import { createInFlightGate, type InFlightGate } from "./in-flight-gate.js";
 import { handleInbound, type InboundDeps } from "./inbound.js";
 import { startOutbound } from "./outbound.js";
 import { RateLimiter } from "./rate-limiter.js";
+import type { InboundS2sSession } from "./s2s/inbound-s2s.js";
 import { S2sNode } from "./s2s/s2s-node.js";
 import { createSrvResolver, createStaticResolver, type S2sResolver } from "./s2s/s2s-resolver.js";
 import { NS } from "./xml/namespaces.js";
@@ -80,19 +82,20 @@ export async function startXmppEdge(deps: XmppEdgeDeps): Promise<XmppEdge> {
   function refreshGauge(): void {
     metrics.streamsUp.set({ mode: "component" }, pool.connections.filter((c) => c.isOnline).length);
   }
-  const inFlight = new Map<string, number>();
+  const gates = new Map<string, InFlightGate>();
   function onStanza(stanza: XmlElement, domain: string): void {
     const connection = pool.connection(domain);
     if (!connection) return;
-    // Backpressure: a stream with too many stanzas waiting for mappers is not read until half drain.
-    const pending = (inFlight.get(domain) ?? 0) + 1;
-    inFlight.set(domain, pending);
-    if (pending === config.maxInFlight) connection.pause();
-    const settle = () => {
-      const left = (inFlight.get(domain) ?? 1) - 1;
-      inFlight.set(domain, left);
-      if (left === Math.floor(config.maxInFlight / 2)) connection.resume();
-    };
+    let gate = gates.get(domain);
+    if (!gate) {
+      gate = createInFlightGate(
+        config.maxInFlight,
+        () => connection.pause(),
+        () => connection.resume(),
+      );
+      gates.set(domain, gate);
+    }
+    const settle = gate.enter();
     const stream = {
       policy: { mode: "component" as const, domains: config.domains },
       namespace: NS.component,
@@ -129,6 +132,7 @@ async function startS2s(
   const { config, bus, logger } = deps;
   const s2s = config.s2s;
   const resolver = deps.resolver ?? createStaticResolver(s2s.routes, createSrvResolver());
+  const gates = new WeakMap<InboundS2sSession, InFlightGate>();
   const node: S2sNode = new S2sNode(
     {
       localDomains: config.domains,
@@ -162,7 +166,16 @@ async function startS2s(
           },
           fail: (condition: XmppStreamError["condition"], text: string) => session.transport.fail(condition, text),
         };
-        handleInbound(stanza, stream, inbound).catch(onInboundError);
+        let gate = gates.get(session);
+        if (!gate) {
+          gate = createInFlightGate(
+            config.maxInFlight,
+            () => session.transport.pause(),
+            () => session.transport.resume(),
+          );
+          gates.set(session, gate);
+        }
+        handleInbound(stanza, stream, inbound).catch(onInboundError).finally(gate.enter());
       },
       onStreamClosed: (direction, peer, error) => {
         countStreamRejection(metrics, error);

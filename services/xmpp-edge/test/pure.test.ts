@@ -5,6 +5,7 @@ import { ConfigError } from "@stox/service-kit";
 import { describe, expect, it } from "vitest";
 import { checkAddressing } from "../src/addressing.js";
 import { loadConfig } from "../src/config.js";
+import { createInFlightGate } from "../src/in-flight-gate.js";
 import { bareJid, splitJid } from "../src/jid.js";
 import { RateLimiter } from "../src/rate-limiter.js";
 import { answerForSelf } from "../src/self-answers.js";
@@ -190,5 +191,25 @@ describe("README", () => {
     const missing = [...variables].filter((v) => !readme.includes(`\`${v}\``));
     expect(missing).toEqual([]);
     expect(variables.size).toBeGreaterThan(20);
+  });
+});
+
+describe("createInFlightGate", () => {
+  it("pauses at max, resumes at half, and counts each leave once", () => {
+    const calls: string[] = [];
+    const gate = createInFlightGate(
+      4,
+      () => calls.push("pause"),
+      () => calls.push("resume"),
+    );
+    const leaves = [gate.enter(), gate.enter(), gate.enter()];
+    expect(calls).toEqual([]);
+    const fourth = gate.enter();
+    expect(calls).toEqual(["pause"]);
+    fourth();
+    fourth();
+    expect(gate.count).toBe(3);
+    leaves[0]?.();
+    expect(calls).toEqual(["pause", "resume"]);
   });
 });
