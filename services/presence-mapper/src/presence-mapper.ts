@@ -8,7 +8,7 @@ import {
   xmppStanzaReceivedCodec,
   xmppStanzaReplyCodec,
 } from "@stox/events";
-import { serveRequests } from "@stox/service-kit";
+import { GatewayFailure, serveRequests } from "@stox/service-kit";
 import type { Logger, Metrics } from "@stox/telemetry";
 import { type Clock, systemClock } from "./clock.js";
 import type { PresenceMapperConfig } from "./config.js";
@@ -106,6 +106,16 @@ export async function startPresenceMapper(o: PresenceMapperOptions): Promise<Pre
       subject: sipInSubject("notify"),
       codec: sipRequestReceived("notify"),
       handle: async (req) => sipResponseCommandCodec.encode(await handleSipNotify(ctx, req)),
+    }),
+    serveRequests({
+      ...common,
+      subject: sipInSubject("publish"),
+      codec: sipRequestReceived("publish"),
+      // RFC 8048 §4: the gateway is no presence server (no event state compositor, RFC 3903); SIP users
+      // publish to their own PS, which the gateway subscribes to. Said plainly instead of "no responders".
+      handle: async () => {
+        throw new GatewayFailure("not-implemented", "PUBLISH is not accepted by the presence gateway");
+      },
     }),
     serveRequests({
       ...common,

@@ -110,6 +110,18 @@ describe("S2X handlers on the in-memory bus (RFC 8048 §5.3)", () => {
     expect(xmpp.sent).toEqual([]);
   });
 
+  it("PRES-GEN-04 PUBLISH is refused as not implemented: the gateway is not a presence server", async () => {
+    const r = await sipIn(bus, {
+      method: "PUBLISH",
+      from: { uri: BOB, tag: "p" },
+      to: { uri: BOB },
+      callId: "pub-1",
+      cseq: 1,
+      headers: [["Event", "presence"]],
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: "not-implemented" } });
+  });
+
   it("PRES-S2X-01 answers 489 for another Event, 481 for an unknown dialog, not-acceptable without PIDF in Accept", async () => {
     const base = {
       method: "SUBSCRIBE" as const,
