@@ -102,6 +102,15 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
     expect(t.layer.serverCount).toBe(0);
   });
 
+  it("answers a merged request (same From-tag, Call-ID, CSeq, another branch) with 482 (RFC 3261 §8.2.2.2)", async () => {
+    const t = setup();
+    t.receive(request("MESSAGE", { branch: "z9hG4bKpath1" }));
+    t.receive(request("MESSAGE", { branch: "z9hG4bKpath2" }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.requests).toHaveLength(1);
+    expect(t.statuses()).toEqual([482]);
+  });
+
   it("ignores a second final response from the TU", async () => {
     const t = setup();
     t.receive(request("MESSAGE"));

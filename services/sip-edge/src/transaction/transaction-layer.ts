@@ -38,6 +38,8 @@ export class TransactionLayer {
   readonly #client = new Map<string, ClientTransaction>();
   /** 2xx-answered INVITEs by Call-ID and CSeq number, so their ACK (a new branch) stops 2xx retransmission. */
   readonly #accepted = new Map<string, ServerTransaction>();
+  /** Requests outside a dialog by From-tag, Call-ID and CSeq, to spot merged requests (RFC 3261 §8.2.2.2). */
+  readonly #merged = new Map<string, ServerTransaction>();
   readonly #options: TransactionLayerOptions;
   #tu: TransactionUser | undefined;
 
@@ -79,6 +81,11 @@ export class TransactionLayer {
       return;
     }
     const tx = this.#newServer(key, request, source, responseTo);
+    if (this.#isMergedRequest(tx)) {
+      // RFC 3261 §8.2.2.2: the same request reached us by another path (a fork looped back): 482.
+      void tx.respond(createResponse(request, 482, { reason: "Loop Detected" }));
+      return;
+    }
     if (request.method === "CANCEL") {
       tu.onCancel(tx, this.#server.get(serverTransactionKey(request, "INVITE")));
       return;
@@ -129,6 +136,18 @@ export class TransactionLayer {
     for (const tx of [...this.#server.values()]) tx.dispose();
     for (const tx of [...this.#client.values()]) tx.dispose();
     this.#accepted.clear();
+    this.#merged.clear();
+  }
+
+  #isMergedRequest(tx: ServerTransaction): boolean {
+    const r = tx.request;
+    if (r.method === "CANCEL" || toTagOf(r) !== undefined) return false;
+    const fromTag = findParam(r.from.params, "tag")?.value ?? "";
+    const k = `${fromTag}|${r.callId}|${r.cseq.seq}|${r.cseq.method}`;
+    const other = this.#merged.get(k);
+    if (other !== undefined && other.state !== "terminated") return true;
+    this.#merged.set(k, tx);
+    return false;
   }
 
   #newServer(key: string, request: SipRequest, source: Source, responseTo: Destination): ServerTransaction {
@@ -140,6 +159,9 @@ export class TransactionLayer {
         if (this.#server.get(t.key) === t) this.#server.delete(t.key);
         const ak = acceptedKey(t.request.callId, t.request.cseq.seq);
         if (this.#accepted.get(ak) === t) this.#accepted.delete(ak);
+        const r = t.request;
+        const mk = `${findParam(r.from.params, "tag")?.value ?? ""}|${r.callId}|${r.cseq.seq}|${r.cseq.method}`;
+        if (this.#merged.get(mk) === t) this.#merged.delete(mk);
       },
       onSendError: (e) => this.#tu?.onError(e),
     });
