@@ -184,6 +184,25 @@ describe("S2X notifications (RFC 8048 §6.2)", () => {
     expect(n?.expiresSeconds).toBe(3580);
   });
 
+  it("PRES-NTF-02 PRES-NTF-18 the stanzas' xml:lang becomes the NOTIFY's Content-Language", () => {
+    const r = onContactPresence(
+      approved(),
+      "desk",
+      { isAvailable: true, statuses: [{ text: "hi" }], lang: "de" },
+      T0 + 10_000,
+      config,
+    );
+    expect(notifies(r.effects)[0]?.contentLanguage).toBe("de");
+    const mixed = onContactPresence(
+      r.record as InboundRecord,
+      "phone",
+      { isAvailable: true, statuses: [], lang: "fr" },
+      T0 + 20_000,
+      config,
+    );
+    expect(notifies(mixed.effects)[0]?.contentLanguage).toBeUndefined();
+  });
+
   it("PRES-NTF-05 PRES-NTF-11 an unavailable resource stays as a closed tuple", () => {
     let rec = approved();
     rec = onContactPresence(rec, "desk", { isAvailable: true, statuses: [] }, T0 + 10_000, config)

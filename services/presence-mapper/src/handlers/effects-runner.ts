@@ -51,6 +51,7 @@ export function notifyCommand(e: NotifyEffect, contactGruu: string): SipRequestC
   const cmd = dialogCommand(e.dialog, "NOTIFY", [
     ["Subscription-State", subscriptionStateValue(e)],
     ["Contact", `<${contactGruu}>`],
+    ...(e.contentLanguage ? [["Content-Language", e.contentLanguage] as [string, string]] : []),
   ]);
   // PRES-GEN-03: the body is application/pidf+xml; an empty NOTIFY has none.
   return e.pidf ? { ...cmd, contentType: PIDF_CONTENT_TYPE, body: serializePidf(e.pidf), bodyEncoding: "utf8" } : cmd;

@@ -73,11 +73,20 @@ function stateNotify(record: InboundRecord, d: InboundDialog, now: number, confi
   // PRES-S2X-04/09: pending with no body until approved; active with the cached state or empty.
   const isActive = record.auth === "approved";
   const pidf = isActive ? cachedPidf(record, config) : undefined;
+  const lang = pidf ? commonLang(record) : undefined;
   return notify(d, now, {
     state: isActive ? "active" : "pending",
     expiresSeconds: remainingSeconds(d, now),
     ...(pidf ? { pidf } : {}),
+    ...(lang ? { contentLanguage: lang } : {}),
   });
+}
+
+/** The xml:lang shared by every cached resource's stanza, if there is exactly one. */
+function commonLang(record: InboundRecord): string | undefined {
+  const langs = new Set(Object.values(record.resources).map((info) => info.lang));
+  const [only] = [...langs];
+  return langs.size === 1 ? only : undefined;
 }
 
 export interface NewSubscribe {

@@ -82,6 +82,8 @@ export interface NotifyEffect {
   readonly retryAfterSeconds?: number;
   /** PIDF body, or none (an empty NOTIFY). */
   readonly pidf?: PidfDocument;
+  /** RFC 8048 Table 1: the stanzas' xml:lang as Content-Language (when every resource uses the same one). */
+  readonly contentLanguage?: string;
 }
 
 /** A SUBSCRIBE the mapper must send (gateway = subscriber). `isInitial`: it opens the dialog. */
