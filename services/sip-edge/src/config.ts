@@ -23,6 +23,8 @@ export interface SipEdgeConfig {
   readonly publicHost: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  /** CA for client certificates: TLS peers it verifies are trusted like SIP_EDGE_TRUSTED_PEERS (mutual TLS). */
+  readonly tlsClientCa?: string;
   readonly timers: { readonly t1: number; readonly t2: number; readonly t4: number };
   readonly mapperTimeoutMs: number;
   readonly inviteMapperTimeoutMs: number;
@@ -142,6 +144,7 @@ export function loadConfig(env: Env): SipEdgeConfig {
   if (enabled.some((p) => p === "tls" || p === "wss") && (tlsCert === undefined || tlsKey === undefined)) {
     throw new ConfigError("SIP_EDGE_TLS_CERT_FILE", "tls/wss transports need SIP_EDGE_TLS_CERT_FILE and _KEY_FILE");
   }
+  const tlsClientCa = readSecretFile(env, "SIP_EDGE_TLS_CLIENT_CA_FILE"); // PEM CA(s) for mutual TLS
   const digestUsers = readUsers(env, "SIP_EDGE_DIGEST_USERS_FILE"); // user:password lines
   const digestRealm = readOptionalString(env, "SIP_EDGE_DIGEST_REALM");
   const digestNonceSecret = readSecretFile(env, "SIP_EDGE_DIGEST_NONCE_SECRET_FILE"); // same on all instances
@@ -154,6 +157,7 @@ export function loadConfig(env: Env): SipEdgeConfig {
     publicHost: readString(env, "SIP_EDGE_PUBLIC_HOST", address === "0.0.0.0" ? "127.0.0.1" : address),
     ...(tlsCert === undefined ? {} : { tlsCert }),
     ...(tlsKey === undefined ? {} : { tlsKey }),
+    ...(tlsClientCa === undefined ? {} : { tlsClientCa }),
     timers: {
       t1: readInt(env, "SIP_EDGE_T1_MS", 500, { min: 1 }), // RFC 3261 T1 (RTT estimate)
       t2: readInt(env, "SIP_EDGE_T2_MS", 4000, { min: 1 }),

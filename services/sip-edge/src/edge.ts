@@ -75,7 +75,13 @@ export class SipEdge {
         connectTimeoutMs: config.connectTimeoutMs,
       },
       ...(config.tlsCert !== undefined && config.tlsKey !== undefined
-        ? { tls: { cert: config.tlsCert, key: config.tlsKey } }
+        ? {
+            tls: {
+              cert: config.tlsCert,
+              key: config.tlsKey,
+              ...(config.tlsClientCa === undefined ? {} : { clientCa: config.tlsClientCa }),
+            },
+          }
         : {}),
       ...(options.tlsClient === undefined ? {} : { tlsClient: options.tlsClient }),
     });

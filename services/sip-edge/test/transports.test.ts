@@ -209,4 +209,38 @@ describe("stream and WebSocket transports", () => {
     });
     expect(closed).toBe(true);
   });
+
+  it("trusts a TLS peer whose client certificate the configured CA verifies, refuses others (mutual TLS, CORE-SEC-06)", async () => {
+    const strict = await SipEdge.start({
+      bus,
+      config: defaultConfig({
+        transports: [{ protocol: "tls", address: "127.0.0.1", port: 0 }],
+        tlsCert: cert,
+        tlsKey: key,
+        tlsClientCa: cert, // the self-signed certificate is its own CA
+        trustedPeers: ["10.0.0.0/8"], // loopback is not trusted by address
+      }),
+    });
+    try {
+      const ask = async (withCert: boolean) => {
+        const socket = tlsConnect({
+          host: "127.0.0.1",
+          port: strict.address("tls")?.port ?? 0,
+          ca: cert,
+          servername: "localhost",
+          ...(withCert ? { cert, key } : {}),
+        });
+        await new Promise((r) => socket.once("secureConnect", r));
+        const reading = readUntil(socket as unknown as Socket, (b) => b.includes("\r\n\r\n"));
+        socket.write(sipText("MESSAGE", 1).replace(/\n/g, "\r\n").replace("SIP/2.0/UDP", "SIP/2.0/TLS"));
+        const text = await reading;
+        socket.destroy();
+        return text.slice(0, 12);
+      };
+      expect(await ask(true)).toBe("SIP/2.0 200 ");
+      expect(await ask(false)).toBe("SIP/2.0 403 ");
+    } finally {
+      await strict.stop();
+    }
+  });
 });

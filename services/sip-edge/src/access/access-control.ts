@@ -28,6 +28,8 @@ export function checkAccess(
     return createResponse(request, 503, { reason: "Rate Limited", headers: [["Retry-After", String(wait)]] });
   }
   if (options.trusted.has(source.remote.address)) return undefined;
+  // Mutual TLS: a client certificate verified by the configured CA is a trusted hop (CORE-SEC-06).
+  if (source.isTlsVerified === true) return undefined;
   if (options.digest === undefined) {
     return options.trusted.isEmpty ? undefined : createResponse(request, 403);
   }

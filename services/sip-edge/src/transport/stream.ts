@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { connect as netConnect, createServer as netServer, type Server, type Socket } from "node:net";
-import { type ConnectionOptions, type TlsOptions, connect as tlsConnect, createServer as tlsServer } from "node:tls";
+import {
+  type ConnectionOptions,
+  type TLSSocket,
+  type TlsOptions,
+  connect as tlsConnect,
+  createServer as tlsServer,
+} from "node:tls";
 import { SipParseError, SipStreamFramer } from "@stox/sip-parser";
 import { SipTransportError } from "../errors.js";
 import { ConnectionPool, type PooledConnection } from "./connection-pool.js";
@@ -36,7 +42,8 @@ export async function listenStream(options: StreamListenOptions): Promise<Listen
   const isTls = options.protocol === "tls";
   let local: Endpoint = { address: options.address, port: options.port };
 
-  function adopt(socket: Socket, remote: Endpoint): PooledConnection {
+  function adopt(socket: Socket, remote: Endpoint, isInbound = false): PooledConnection {
+    const isTlsVerified = isTls && isInbound && (socket as TLSSocket).authorized === true;
     const framer = new SipStreamFramer({ maxMessageBytes: options.limits.maxMessageBytes, role: "server" });
     const conn: PooledConnection = {
       id: randomUUID(),
@@ -70,7 +77,13 @@ export async function listenStream(options: StreamListenOptions): Promise<Listen
         // RFC 5626 §4.4.1: a CRLFCRLF ping is answered with one CRLF.
         if (ev.type === "ping") socket.write(CRLF);
         else if (ev.type === "message") {
-          options.onMessage(ev.data, { protocol: options.protocol, remote, local, connectionId: conn.id });
+          options.onMessage(ev.data, {
+            protocol: options.protocol,
+            remote,
+            local,
+            connectionId: conn.id,
+            ...(isTlsVerified ? { isTlsVerified } : {}),
+          });
         }
       }
     });
@@ -84,7 +97,7 @@ export async function listenStream(options: StreamListenOptions): Promise<Listen
       socket.destroy();
       return;
     }
-    adopt(socket, { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 });
+    adopt(socket, { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 }, true);
   };
   const server: Server = isTls
     ? tlsServer(options.tls ?? {}, onConnection)

@@ -9,9 +9,18 @@ export interface TransportsOptions {
   readonly listen: readonly TransportConfig[];
   readonly onMessage: InboundHandler;
   readonly limits: StreamLimits;
-  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Server certificate and key; with `clientCa`, client certificates are requested and verified. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
   /** Outgoing TLS options (tests trust a self-signed CA here). */
   readonly tlsClient?: import("node:tls").ConnectionOptions;
+}
+
+/** Mutual TLS: ask for a client certificate, but let unverified peers in (access control decides). */
+function serverTls(tls: NonNullable<TransportsOptions["tls"]>): import("node:tls").TlsOptions {
+  const base = { cert: tls.cert, key: tls.key };
+  return tls.clientCa === undefined
+    ? base
+    : { ...base, ca: tls.clientCa, requestCert: true, rejectUnauthorized: false };
 }
 
 /** Every listening socket of one edge, and sending through the right one. */
@@ -30,7 +39,7 @@ export class Transports {
             ...common,
             protocol: cfg.protocol,
             limits: options.limits,
-            ...(options.tls === undefined ? {} : { tls: options.tls }),
+            ...(options.tls === undefined ? {} : { tls: serverTls(options.tls) }),
             ...(options.tlsClient === undefined ? {} : { tlsClient: options.tlsClient }),
           });
         } else {

@@ -12,6 +12,8 @@ export interface Source {
   readonly local: Endpoint;
   /** Stream transports: the connection, so responses reuse it (RFC 3261 §18.2.2). */
   readonly connectionId?: string;
+  /** TLS: the peer presented a client certificate that the configured CA verifies (mutual TLS). */
+  readonly isTlsVerified?: boolean;
 }
 
 /** Where to send: a transport and an address, optionally pinned to an open connection. */
