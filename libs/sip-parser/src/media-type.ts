@@ -15,7 +15,7 @@ export function parseMediaType(value: string): MediaType {
   const i = skipWsp(value, 0, end);
   const t = scan(value, i, end, TOKEN);
   let j = skipWsp(value, t, end);
-  if (t === i || value.charCodeAt(j) !== 47) throw syntaxError("bad media type", i);
+  if (t === i || j >= end || value.charCodeAt(j) !== 47) throw syntaxError("bad media type", i);
   j = skipWsp(value, j + 1, end);
   const st = scan(value, j, end, TOKEN);
   if (st === j) throw syntaxError("bad media subtype", j);

@@ -49,7 +49,7 @@ export function parseNameAddrAt(s: string, i: number, end: number, inList: boole
     const inner = s.slice(i + 1, q - 1);
     displayName = inner.indexOf("\\") < 0 ? inner : unquote(`"${inner}"`);
     j = skipWsp(s, q, end);
-    if (s.charCodeAt(j) !== 60) throw syntaxError('expected "<" after display name', j);
+    if (j >= end || s.charCodeAt(j) !== 60) throw syntaxError('expected "<" after display name', j);
   } else {
     // display-name = *(token LWS): scan tokens and whitespace; a "<" after them makes it a name-addr.
     while (j < end) {

@@ -1,4 +1,4 @@
-import { CHAR, HOST, TOKEN } from "./chars.js";
+import { CHAR, HOST, PAST_END, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import { scanQuotedString, unquote } from "./quoted-string.js";
 
@@ -39,33 +39,34 @@ const NO_PARAMS: readonly SipParam[] = Object.freeze([]);
  * leaves the stop position in `paramCursor.pos`.
  */
 export function readGenericParams(s: string, i: number, end: number, inList: boolean): readonly SipParam[] {
-  // Hand-inlined whitespace and token loops: this runs for every Via, address and media type.
+  // Hand-inlined whitespace and token loops: this runs for every Via, address and media type. Reads
+  // stop at `end` (PAST_END stands in): a charCodeAt past the string would deoptimize (see chars.ts).
   let params: SipParam[] | undefined;
-  let c = s.charCodeAt(i);
+  let c = i < end ? s.charCodeAt(i) : PAST_END;
   for (;;) {
-    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
     if (i >= end || (c === 44 && inList)) break;
     if (c !== 59) throw syntaxError(`expected ";" but found "${s[i]}"`, i);
-    c = s.charCodeAt(++i);
-    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    c = ++i < end ? s.charCodeAt(i) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
     const nameStart = i;
-    while (i < end && c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = s.charCodeAt(++i);
+    while (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = ++i < end ? s.charCodeAt(i) : PAST_END;
     if (i === nameStart) throw syntaxError("empty parameter name", i);
     const name = s.slice(nameStart, i);
-    while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
     let value: string | null = null;
-    if (c === 61 && i < end) {
-      c = s.charCodeAt(++i);
-      while ((c === 32 || c === 9) && i < end) c = s.charCodeAt(++i);
+    if (c === 61) {
+      c = ++i < end ? s.charCodeAt(i) : PAST_END;
+      while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
       const valueStart = i;
-      if (c === 34 && i < end) {
+      if (c === 34) {
         i = scanQuotedString(s, i, end);
       } else {
-        while (i < end && c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = s.charCodeAt(++i);
+        while (c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = ++i < end ? s.charCodeAt(i) : PAST_END;
         if (i === valueStart) throw syntaxError(`empty value for parameter "${name}"`, i);
       }
       value = s.slice(valueStart, i);
-      c = s.charCodeAt(i);
+      c = i < end ? s.charCodeAt(i) : PAST_END;
     }
     if (params === undefined) params = [];
     params.push({ name, value });

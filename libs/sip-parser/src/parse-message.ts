@@ -46,7 +46,8 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
       if (last < 0) throw syntaxError("continuation line before the first header", pos);
       const more = head.slice(pos, e).trim();
       const prev = values[last] as string;
-      values[last] = prev.length === 0 ? more : more.length === 0 ? prev : `${prev} ${more}`;
+      // join, not `+`: a cons string would be one string shape too many for the scanners (see chars.ts).
+      values[last] = prev.length === 0 ? more : more.length === 0 ? prev : [prev, more].join(" ");
       pos = e + 2;
       continue;
     }

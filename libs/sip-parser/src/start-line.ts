@@ -57,10 +57,10 @@ function parseStatusLine(line: string): StatusLine {
   const c0 = line.charCodeAt(sp1 + 1) - 48;
   const c1 = line.charCodeAt(sp1 + 2) - 48;
   const c2 = line.charCodeAt(sp1 + 3) - 48;
-  const after = line.charCodeAt(sp1 + 4);
+  const after = sp1 + 4 < line.length ? line.charCodeAt(sp1 + 4) : -1;
   const isDigits = c0 >= 1 && c0 <= 6 && c1 >= 0 && c1 <= 9 && c2 >= 0 && c2 <= 9;
   // A missing SP before an empty reason is tolerated (RFC 4475 §3.1.1.13: "a liberal receiver would accept it").
-  if (!isDigits || !(after === 32 || Number.isNaN(after))) throw syntaxError("bad Status-Code", sp1 + 1);
+  if (!isDigits || !(after === 32 || after === -1)) throw syntaxError("bad Status-Code", sp1 + 1);
   const reason = line.slice(sp1 + 5);
   for (let i = 0; i < reason.length; i++) {
     const c = reason.charCodeAt(i);

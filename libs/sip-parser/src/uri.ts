@@ -167,7 +167,7 @@ function parseSipUri(s: string, start: number, schemeEnd: number, end: number): 
     do {
       const nameStart = i + 1;
       const nameEnd = scanEscaped(s, nameStart, end, HNVCHAR);
-      if (nameEnd === nameStart || s.charCodeAt(nameEnd) !== 61 || nameEnd >= end) {
+      if (nameEnd === nameStart || nameEnd >= end || s.charCodeAt(nameEnd) !== 61) {
         throw syntaxError("bad URI header", nameStart);
       }
       const valueEnd = scanEscaped(s, nameEnd + 1, end, HNVCHAR);

@@ -1,4 +1,4 @@
-import { DIGIT, has, scan, skipWsp, TOKEN } from "./chars.js";
+import { PAST_END, scan, skipWsp, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
 import type { SipParam } from "./params.js";
 import { paramCursor, readGenericParams } from "./params.js";
@@ -25,7 +25,7 @@ export function isRfc3261Branch(branch: string | undefined): boolean {
 
 function expectSlash(s: string, i: number, end: number): number {
   i = skipWsp(s, i, end);
-  if (s.charCodeAt(i) !== 47) throw syntaxError('expected "/" in Via sent-protocol', i);
+  if (i >= end || s.charCodeAt(i) !== 47) throw syntaxError('expected "/" in Via sent-protocol', i);
   return skipWsp(s, i + 1, end);
 }
 
@@ -41,7 +41,7 @@ const sentByCursor = { next: 0, port: undefined as number | undefined };
 /** sent-by = host [ COLON port ]; returns the host and leaves the port and end in `sentByCursor`. */
 function parseSentBy(s: string, i: number, end: number): string {
   let j = i;
-  if (s.charCodeAt(i) === 91) {
+  if (i < end && s.charCodeAt(i) === 91) {
     j = s.indexOf("]", i);
     if (j < 0 || j >= end) throw syntaxError("unterminated IPv6 reference in Via", i);
     j++;
@@ -56,15 +56,15 @@ function parseSentBy(s: string, i: number, end: number): string {
   const host = s.slice(i, j);
   let port: number | undefined;
   let k = skipWsp(s, j, end);
-  if (s.charCodeAt(k) === 58) {
+  if (k < end && s.charCodeAt(k) === 58) {
     k = skipWsp(s, k + 1, end);
     const start = k;
     let n = 0;
-    let c = s.charCodeAt(k);
-    while (c >= 48 && c <= 57 && k < end) {
+    let c = k < end ? s.charCodeAt(k) : PAST_END;
+    while (c >= 48 && c <= 57) {
       n = n * 10 + c - 48;
       if (n > 65535) throw syntaxError("Via port out of range", start);
-      c = s.charCodeAt(++k);
+      c = ++k < end ? s.charCodeAt(k) : PAST_END;
     }
     if (k === start) throw syntaxError("missing Via port", k);
     port = n;
