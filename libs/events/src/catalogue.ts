@@ -25,6 +25,7 @@ import {
   sipResponseCommandCodec,
   sipResponseReceivedCodec,
 } from "./sip.js";
+import { SIP_OUT_CANCEL, sipCancelCommandCodec } from "./sip-cancel.js";
 import { SIP_OUT_PROVISIONAL, sipProvisionalReceivedCodec } from "./sip-provisional.js";
 import { xmppSendResultCodec, xmppStanzaCommandCodec, xmppStanzaReceivedCodec, xmppStanzaReplyCodec } from "./xmpp.js";
 
@@ -73,6 +74,15 @@ export const catalogue: readonly CatalogueEntry[] = [
     publishers: ["sip-edge"],
     consumers: ["media-mapper", "chat-mapper", "presence-mapper"],
     summary: "A provisional response (e.g. 180 Ringing) to a sip.out.request, keyed by the command id.",
+  },
+  {
+    subject: SIP_OUT_CANCEL,
+    style: "request",
+    payload: sipCancelCommandCodec as EventCodec<unknown>,
+    reply: sipResponseReceivedCodec as EventCodec<unknown>,
+    publishers: ["media-mapper"],
+    consumers: ["sip-edge (every instance; the INVITE's owner replies)"],
+    summary: "Cancel a pending INVITE sent with sip.out.request; the reply is the CANCEL's final response.",
   },
   {
     subject: "stox.v1.xmpp.in.<message|presence|iq>",

@@ -73,6 +73,12 @@ export {
   sipResponseReceivedSchema,
 } from "./sip.js";
 export {
+  SIP_OUT_CANCEL,
+  type SipCancelCommand,
+  sipCancelCommandCodec,
+  sipCancelCommandSchema,
+} from "./sip-cancel.js";
+export {
   SIP_OUT_PROVISIONAL,
   type SipProvisionalReceived,
   sipProvisionalReceivedCodec,

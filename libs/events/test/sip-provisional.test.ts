@@ -23,3 +23,11 @@ describe("stox.v1.sip.out.provisional", () => {
     );
   });
 });
+
+describe("stox.v1.sip.out.cancel", () => {
+  it("round-trips a cancel of a command", async () => {
+    const { sipCancelCommandCodec } = await import("../src/index.js");
+    const ev = { v: 1 as const, id: newEventId(), at: nowIso(), commandId: newEventId() };
+    expect(sipCancelCommandCodec.decode(sipCancelCommandCodec.encode(ev))).toEqual(ev);
+  });
+});
