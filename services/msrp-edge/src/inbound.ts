@@ -207,7 +207,20 @@ async function askOwner(edge: EdgeContext, subject: string, data: Uint8Array): P
 function onReport(edge: EdgeContext, session: MsrpSession, request: MsrpRequest): void {
   // MSRP-RESP-03: REPORTs are never answered. MSRP-RECV-08: REPORTs for Message-IDs we did not send are ignored.
   const messageId = request.messageId;
-  if (messageId === undefined || request.status === undefined || !session.hasSent(messageId)) return;
+  const status = request.status;
+  if (messageId === undefined || status === undefined || !session.hasSent(messageId)) return;
+  // RFC 4975 §7.3.2 (MSRP-RECV-09): a `000` status counts as a transaction response for the message...
+  const isFailure = status.namespace === "000" && status.code !== 200;
+  if (isFailure) {
+    session.sending.get(messageId)?.({
+      kind: "response",
+      transactionId: request.transactionId,
+      statusCode: status.code,
+      toPath: request.fromPath,
+      fromPath: request.toPath,
+      extensionHeaders: [],
+    });
+  }
   const data = msrpReportReceivedCodec.encode({
     v: 1,
     id: newEventId(),
@@ -216,13 +229,16 @@ function onReport(edge: EdgeContext, session: MsrpSession, request: MsrpRequest)
     edge: edge.config.instanceId,
     ...(session.context ? { context: { ...session.context } } : {}),
     messageId,
-    status: request.status.code,
-    ...(request.status.comment !== undefined ? { comment: request.status.comment.slice(0, 256) } : {}),
+    status: status.code,
+    ...(status.comment !== undefined ? { comment: status.comment.slice(0, 256) } : {}),
     byteRange: request.byteRange ?? { start: 1, end: "*", total: "*" },
   });
-  askOwner(edge, msrpInSubject(session.owner, "report"), data).catch((error: unknown) =>
-    edge.reportError(asError(error), { where: "inbound-report" }),
-  );
+  askOwner(edge, msrpInSubject(session.owner, "report"), data)
+    .then(() => {
+      // ...and bytes reported as not received mean the session has failed (renegotiate to recover).
+      if (isFailure) edge.closeSession(session, "failed", `failure REPORT ${status.code}`);
+    })
+    .catch((error: unknown) => edge.reportError(asError(error), { where: "inbound-report" }));
 }
 
 function onNickname(edge: EdgeContext, session: MsrpSession, connection: MsrpConnection, request: MsrpRequest): void {

@@ -7,9 +7,10 @@ import {
   type TransactionOutcome,
 } from "@stox/msrp-lite";
 import { GatewayFailure } from "@stox/service-kit";
+import type { MsrpConnection } from "./connection.js";
 import type { EdgeContext } from "./edge-context.js";
 import { MsrpCommandFailure } from "./errors.js";
-import { isAcceptedType } from "./media-types.js";
+import { bareMediaType, isAcceptedType } from "./media-types.js";
 import type { MsrpSession } from "./session.js";
 import { errorForMsrpStatus } from "./status-map.js";
 
@@ -32,17 +33,31 @@ export async function sendMessage(
   session: MsrpSession,
   command: MsrpSendCommand,
 ): Promise<CommandOutcome> {
+  const message = outgoing(session, command);
+  const connection = await edge.connectionFor(session);
+  session.rememberSent(message.messageId);
+  const outcome = await streamChunks(edge, session, connection, message);
+  // RFC 4975 §10.6 (MSRP-RESP-06): after a 415, that type is not sent again in this session.
+  if (outcome?.kind === "response" && outcome.response.statusCode === 415) {
+    session.refusedTypes.add(bareMediaType(command.contentType));
+  }
+  return outcomeOf(edge, session, outcome, message.messageId);
+}
+
+function outgoing(session: MsrpSession, command: MsrpSendCommand): OutgoingMessage {
   const toPath = remotePath(session);
   const peerTypes = session.remote?.acceptTypes;
-  // MSRP-SEND-04: never send a type the peer did not list (wildcards count).
-  if (peerTypes !== undefined && peerTypes.length > 0 && !isAcceptedType(command.contentType, peerTypes)) {
+  // MSRP-SEND-04: never send a type the peer did not list (wildcards count), nor one it refused with 415.
+  if (
+    (peerTypes !== undefined && peerTypes.length > 0 && !isAcceptedType(command.contentType, peerTypes)) ||
+    session.refusedTypes.has(bareMediaType(command.contentType))
+  ) {
     throw new MsrpCommandFailure("not-acceptable", `the peer does not accept ${command.contentType}`, 415);
   }
   const body =
     command.bodyEncoding === "base64" ? Buffer.from(command.body, "base64") : Buffer.from(command.body, "utf8");
-  let message: OutgoingMessage;
   try {
-    message = new OutgoingMessage({
+    return new OutgoingMessage({
       toPath,
       fromPath: [session.localUri],
       contentType: command.contentType,
@@ -58,41 +73,57 @@ export async function sendMessage(
     if (error instanceof MsrpMessageTooLargeError) throw new MsrpCommandFailure("too-large", error.message, 413);
     throw error;
   }
-  const connection = await edge.connectionFor(session);
-  session.rememberSent(message.messageId);
+}
+
+function isFailure(o: TransactionOutcome): boolean {
+  return o.kind !== "unacknowledged" && !(o.kind === "response" && o.response.statusCode === 200);
+}
+
+/**
+ * Writes the chunks, yielding between them; the first failure (an error response, a timeout, or a
+ * failure REPORT for this Message-ID, RFC 4975 §7.3.2) stops the message with a `#` chunk
+ * (MSRP-RESP-05, MSRP-CHUNK-08) and decides the outcome at once.
+ */
+async function streamChunks(
+  edge: EdgeContext,
+  session: MsrpSession,
+  connection: MsrpConnection,
+  message: OutgoingMessage,
+): Promise<TransactionOutcome | undefined> {
   let failed: TransactionOutcome | undefined;
   let onFailure: (outcome: TransactionOutcome) => void = () => {};
   const failure = new Promise<TransactionOutcome>((resolve) => {
     onFailure = resolve;
   });
+  const fail = (o: TransactionOutcome) => {
+    if (failed !== undefined || !isFailure(o)) return;
+    failed = o;
+    onFailure(o);
+  };
+  session.sending.set(message.messageId, (response) => fail({ kind: "response", response }));
   const outcomes: Promise<TransactionOutcome>[] = [];
-  for (let chunk = message.next(edge.config.sendChunkBytes); chunk; chunk = message.next(edge.config.sendChunkBytes)) {
-    const outcome = connection.track(chunk).then((o) => {
-      if (
-        failed === undefined &&
-        o.kind !== "unacknowledged" &&
-        !(o.kind === "response" && o.response.statusCode === 200)
-      ) {
-        failed = o;
-        onFailure(o);
-      }
-      return o;
-    });
-    outcomes.push(outcome);
-    await connection.write(chunk);
-    session.lastActivityMs = edge.now();
-    // MSRP-RESP-05 / MSRP-CHUNK-08: after an error for an earlier chunk, send no more of this message.
-    if (failed !== undefined || connection.isClosed) break;
-    // Let responses and other sessions' traffic in between chunks (MSRP-CHUNK-06, MSRP-RESP-05).
-    if (!message.isFinished) await new Promise<void>((resolve) => setImmediate(resolve));
+  try {
+    for (let c = message.next(edge.config.sendChunkBytes); c; c = message.next(edge.config.sendChunkBytes)) {
+      outcomes.push(
+        connection.track(c).then((o) => {
+          fail(o);
+          return o;
+        }),
+      );
+      await connection.write(c);
+      session.lastActivityMs = edge.now();
+      if (failed !== undefined || connection.isClosed || session.isEnded) break;
+      // Let responses, REPORTs and other sessions' traffic in between chunks (MSRP-CHUNK-06).
+      if (!message.isFinished) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (failed !== undefined) {
+      const abort = message.abort();
+      if (abort) void connection.write(abort);
+    }
+    return await Promise.race([Promise.all(outcomes).then((all) => all.at(-1)), failure]);
+  } finally {
+    session.sending.delete(message.messageId);
   }
-  if (failed !== undefined) {
-    const abort = message.abort();
-    if (abort) void connection.write(abort);
-  }
-  // The first failure decides at once; otherwise the last chunk's outcome (all chunks answered).
-  const last = await Promise.race([Promise.all(outcomes).then((all) => all.at(-1)), failure]);
-  return outcomeOf(edge, session, last, message.messageId);
 }
 
 function outcomeOf(

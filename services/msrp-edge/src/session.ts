@@ -1,4 +1,4 @@
-import { MessageReassembler, type MsrpUri } from "@stox/msrp-lite";
+import { MessageReassembler, type MsrpResponse, type MsrpUri } from "@stox/msrp-lite";
 import type { MsrpConnection } from "./connection.js";
 
 /** What we know of the peer from its SDP. */
@@ -42,6 +42,11 @@ export class MsrpSession {
   lastActivityMs: number;
   readonly #sent = new Set<string>();
   readonly #received = new Map<string, number>();
+  /** Bare media types the peer answered 415 to (RFC 4975 §10.6). */
+  readonly refusedTypes = new Set<string>();
+  /** Messages being sent, by Message-ID: fail one when a failure REPORT names it (RFC 4975 §7.3.2). */
+  readonly sending = new Map<string, (response: MsrpResponse) => void>();
+  isEnded = false;
   /** Bodies of `send` events still unanswered, fetchable by reference. */
   readonly bodies = new Map<string, Uint8Array>();
   #waiters: ((connection: MsrpConnection | undefined) => void)[] = [];
@@ -79,6 +84,7 @@ export class MsrpSession {
 
   /** Called when the session ends: releases anyone waiting for a connection. */
   end(): void {
+    this.isEnded = true;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w(undefined);

@@ -148,6 +148,51 @@ export function defineOutboundFlows(makeBus: BusFactory): void {
       expect(chunks.some((f) => (f as { message: MsrpRequest }).message.endFlag === "$")).toBe(false);
     });
 
+    it("does not send a type again after the peer's 415 (RFC 4975 §10.6, MSRP-RESP-06)", async () => {
+      const { edge, opened, peer } = await activeSession();
+      const first = edge.command("send", { session: opened.session, contentType: "text/plain", body: "plain?" });
+      peer.respond(await peer.request("SEND"), 415);
+      expect(await first).toMatchObject({ ok: false, status: 415, error: { code: "not-acceptable" } });
+      const again = await edge.command("send", {
+        session: opened.session,
+        contentType: "Text/Plain; charset=UTF-8",
+        body: "x",
+      });
+      expect(again).toMatchObject({ ok: false, status: 415 });
+      const cpim = edge.command("send", { session: opened.session, contentType: "message/cpim", body: "y" });
+      const send = await peer.request("SEND");
+      expect(send.contentType).toBe("message/cpim");
+      peer.respond(send, 200);
+      expect(await cpim).toMatchObject({ ok: true, status: 200 });
+    });
+
+    it("a failure REPORT stops the message in progress, reaches the mapper and fails the session (RFC 4975 §7.3.2, MSRP-RECV-09)", async () => {
+      const { edge, mapper, opened, peer, peerPath } = await activeSession();
+      const reply = edge.command("send", {
+        session: opened.session,
+        contentType: "text/plain",
+        body: "r".repeat(256 * 1024),
+      });
+      const first = await peer.request("SEND");
+      peer.respond(first, 200);
+      const to = opened.localPath[0] as string;
+      peer.write(
+        `MSRP fail0001 REPORT\r\nTo-Path: ${to}\r\nFrom-Path: ${peerPath}\r\nMessage-ID: ${first.messageId}\r\n` +
+          `Byte-Range: 1-2048/262144\r\nStatus: 000 413 Too big\r\n-------fail0001$\r\n`,
+      );
+      expect(await reply).toMatchObject({ ok: false, status: 413 });
+      expect(await eventually(() => mapper.reports[0])).toMatchObject({ messageId: first.messageId, status: 413 });
+      expect(await eventually(() => mapper.closed[0])).toMatchObject({
+        reason: "failed",
+        detail: "failure REPORT 413",
+      });
+      await peer.closed; // its only session failed, so the connection goes too (MSRP-CONN-06)
+      const sends = peer.frames.flatMap((f) =>
+        f.kind === "message" && f.message.kind === "request" ? [f.message] : [],
+      );
+      expect(sends.some((r) => r.endFlag === "$")).toBe(false);
+    });
+
     it("sends NICKNAME and returns the switch's status (MSRP-NICK-01, MSRP-NICK-04)", async () => {
       const { edge, opened, peer } = await activeSession();
       const reply = edge.command("nickname", { session: opened.session, nickname: 'Ann "the first"' });
