@@ -23,6 +23,7 @@ import { type EdgeContext, localContact, localHostPort } from "./edge-context.js
 import { SipDialogNotFoundError, SipResolveError } from "./errors.js";
 import { bodyFields, toResponseReceived } from "./event-mapping.js";
 import { nextHops, preferStream } from "./next-hop.js";
+import { CancelHandler } from "./outbound-cancel.js";
 import { buildAck2xx, buildInDialogRequest, buildNewRequest } from "./outbound-request.js";
 import { newBranch } from "./transaction/transaction-layer.js";
 import { type Destination, type TransportProtocol, viaTransport } from "./transport/types.js";
@@ -41,19 +42,23 @@ function failure(code: GatewayErrorCode, message: string, isRetryable: boolean):
  */
 export class OutboundHandler {
   readonly #ctx: EdgeContext;
+  readonly #cancels: CancelHandler;
   #sub: Subscription | undefined;
 
   constructor(ctx: EdgeContext) {
     this.#ctx = ctx;
+    this.#cancels = new CancelHandler(ctx);
   }
 
   start(): void {
     this.#sub = this.#ctx.bus.subscribe(SIP_OUT_REQUEST, (msg) => this.#onCommand(msg), { queue: SIP_EDGE_QUEUE });
+    this.#cancels.start();
   }
 
   stop(): void {
     this.#sub?.unsubscribe();
     this.#sub = undefined;
+    this.#cancels.stop();
   }
 
   async #onCommand(msg: BusMessage): Promise<void> {
@@ -130,12 +135,14 @@ export class OutboundHandler {
       }
     }
     let dialogId = dialog?.id;
-    this.#ctx.transactions.sendRequest(request, dest, {
+    const tx = this.#ctx.transactions.sendRequest(request, dest, {
       onResponse: (res) => {
         if (res.status < 200) {
           if (res.status > 100) this.#publishProvisional(commandId, res);
+          this.#cancels.provisional(commandId);
           return;
         }
+        this.#cancels.untrack(commandId);
         if (request.method === "INVITE" && res.status < 300) {
           // 2xx retransmissions arrive here too: each gets the same ACK (RFC 3261 §13.2.2.4).
           this.#ack2xx(request, res, dest, dialog)
@@ -152,6 +159,7 @@ export class OutboundHandler {
         void this.#afterFinal(request, res, dest, dialog).then((id) => reply(toResponseReceived(res, false, id)));
       },
       onTimeout: () => {
+        this.#cancels.untrack(commandId);
         this.#dropPending(request, dialog);
         reply(toResponseReceived(createResponse(request, 408), true, dialogId));
       },
@@ -160,10 +168,12 @@ export class OutboundHandler {
           this.#attempt(commandId, request, candidates, index + 1, dialog, reply);
           return;
         }
+        this.#cancels.untrack(commandId);
         this.#dropPending(request, dialog);
         reply(toResponseReceived(createResponse(request, 503), true, dialogId));
       },
     });
+    if (request.method === "INVITE") this.#cancels.track(commandId, request, dest, tx);
   }
 
   /** `stox.v1.sip.out.provisional`: 180 Ringing and friends, for the mapper that sent the command. */

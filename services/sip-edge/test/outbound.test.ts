@@ -2,11 +2,13 @@ import { type Bus, createMemoryBus } from "@stox/bus";
 import {
   newEventId,
   nowIso,
+  SIP_OUT_CANCEL,
   SIP_OUT_PROVISIONAL,
   SIP_OUT_REQUEST,
   type SipProvisionalReceived,
   type SipRequestCommand,
   type SipResponseReceived,
+  sipCancelCommandCodec,
   sipInSubject,
   sipProvisionalReceivedCodec,
   sipRequestCommandCodec,
@@ -367,5 +369,52 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     expect(r.ok && r.status).toBe(200);
     expect(got[0]?.method).toBe("NOTIFY");
     expect(await edge.dialogs.get(dialogId)).toBeUndefined();
+  });
+
+  it("cancels a pending INVITE from stox.v1.sip.out.cancel, waiting for a provisional first (RFC 3261 §9.1)", async () => {
+    const uri = `sip:bob@127.0.0.1:${peer.port}`;
+    const inviteId = newEventId();
+    const inviting = bus.request(
+      SIP_OUT_REQUEST,
+      sipRequestCommandCodec.encode({
+        v: 1,
+        id: inviteId,
+        at: nowIso(),
+        method: "INVITE",
+        requestUri: uri,
+        from: { uri: "sip:alice@gw.example" },
+        to: { uri },
+      }),
+      { timeoutMs: 5000 },
+    );
+    const invite = (await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "INVITE")) as SipRequest;
+    const cancelling = bus.request(
+      SIP_OUT_CANCEL,
+      sipCancelCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), commandId: inviteId }),
+      { timeoutMs: 5000 },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(peer.received.some((m) => m.isRequest && (m as SipRequest).method === "CANCEL")).toBe(false);
+    const edgePort = edge.address("udp")?.port ?? 0;
+    peer.sendBytes(serializeSipMessage(createResponse(invite, 180, { toTag: "callee" })), edgePort);
+    const cancel = (await peer.waitFor((m) => m.isRequest && (m as SipRequest).method === "CANCEL")) as SipRequest;
+    expect(cancel.via[0]?.branch).toBe(invite.via[0]?.branch);
+    expect(cancel.cseq).toEqual({ seq: invite.cseq.seq, method: "CANCEL" });
+    expect(cancel.uri).toBe(invite.uri);
+    peer.sendBytes(serializeSipMessage(createResponse(cancel, 200, { toTag: "callee" })), edgePort);
+    peer.sendBytes(serializeSipMessage(createResponse(invite, 487, { toTag: "callee" })), edgePort);
+    const c = sipResponseReceivedCodec.decode((await cancelling).data);
+    const i = sipResponseReceivedCodec.decode((await inviting).data);
+    expect(c.ok && c.status).toBe(200);
+    expect(i.ok && i.status).toBe(487);
+  });
+
+  it("stays silent on a cancel for an INVITE no instance holds (the requester times out)", async () => {
+    const r = bus.request(
+      SIP_OUT_CANCEL,
+      sipCancelCommandCodec.encode({ v: 1, id: newEventId(), at: nowIso(), commandId: "unknown" }),
+      { timeoutMs: 200 },
+    );
+    await expect(r).rejects.toThrow();
   });
 });
