@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createServer as createTcpServer, isIP, type Server, type Socket, connect as tcpConnect } from "node:net";
-import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
+import { createServer as createTcpServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import type { Bus } from "@stox/bus";
 import { msrpInSubject, msrpSessionClosedCodec, newEventId, nowIso } from "@stox/events";
 import {
@@ -25,6 +25,7 @@ import { MsrpConnectError } from "./errors.js";
 import { handleFrame } from "./inbound.js";
 import type { MsrpSession } from "./session.js";
 import { SessionTable } from "./session-table.js";
+import { authorityOf, dial, listen } from "./sockets.js";
 
 export interface MsrpEdgeOptions {
   readonly config: MsrpEdgeConfig;
@@ -190,33 +191,8 @@ export class MsrpEdge implements EdgeContext {
     if (this.#connections.size >= this.config.maxConnections) {
       throw new MsrpConnectError("connection limit reached", authority);
     }
-    const host = target.host.startsWith("[") ? target.host.slice(1, -1) : target.host;
-    const port = target.port ?? 2855;
-    const isSecure = target.scheme === "msrps";
-    const socket: Socket = isSecure
-      ? tlsConnect({
-          host,
-          port,
-          ...(isIP(host) === 0 ? { servername: host } : {}), // MSRP-TLS-02: SNI
-          rejectUnauthorized: this.config.tlsVerifyPeer, // MSRP-TLS-01
-          ...(this.config.tlsCa !== undefined ? { ca: this.config.tlsCa } : {}),
-        })
-      : tcpConnect({ host, port });
-    await new Promise<void>((resolve, reject) => {
-      const handle = this.timers.setTimeout(() => {
-        socket.destroy();
-        reject(new MsrpConnectError("connect timed out", authority));
-      }, this.config.bindTimeoutMs);
-      socket.once(isSecure ? "secureConnect" : "connect", () => {
-        this.timers.clearTimeout(handle);
-        resolve();
-      });
-      socket.once("error", (error) => {
-        this.timers.clearTimeout(handle);
-        reject(new MsrpConnectError(`cannot connect: ${error.message}`, authority, { cause: error }));
-      });
-    });
-    return this.#adopt(socket, isSecure, authority);
+    const socket = await dial(target, authority, this.config, this.timers);
+    return this.#adopt(socket, target.scheme === "msrps", authority);
   }
 
   #accept(socket: Socket, isSecure: boolean): void {
@@ -318,21 +294,6 @@ export class MsrpEdge implements EdgeContext {
     for (const connection of [...this.#connections]) connection.close();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
-}
-
-function authorityOf(uri: MsrpUri): string {
-  return `${uri.scheme}://${uri.host.toLowerCase()}:${uri.port ?? 2855}`;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(typeof address === "object" && address ? address.port : port);
-    });
-  });
 }
 
 function asError(error: unknown): Error {

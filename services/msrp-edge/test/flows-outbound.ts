@@ -3,12 +3,12 @@
 import type { Bus } from "@stox/bus";
 import type { MsrpRequest } from "@stox/msrp-lite";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { bindingSend, textSend } from "./flows-inbound.js";
 import type { BusFactory } from "./helpers/buses.js";
 import { commandAt, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
+import { bindingSend, textSend } from "./helpers/wire.js";
 
 const ATLANTA = "msrp://atlanta.example.com:7654/jshA7weztas;tcp";
 

@@ -1,13 +1,13 @@
 // MSRP over TLS (msrps): the edge's TLS listener and its TLS client side, with a throw-away certificate.
 import type { Bus } from "@stox/bus";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { textSend } from "./flows-inbound.js";
 import type { BusFactory } from "./helpers/buses.js";
 import { makeTestCert, type TestCert } from "./helpers/certs.js";
 import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
+import { textSend } from "./helpers/wire.js";
 
 export function defineTlsFlows(makeBus: BusFactory): void {
   let bus: Bus;

@@ -4,10 +4,10 @@ import { createMemoryBus } from "@stox/bus";
 import { newSessionId } from "@stox/msrp-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atPort, FIG2, FIG3 } from "./fixtures/rfc4975.js";
-import { textSend } from "./flows-inbound.js";
 import { type EdgeUnderTest, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { RawPeer } from "./helpers/raw-peer.js";
+import { textSend } from "./helpers/wire.js";
 
 /** The RFC's session-id for the first session, fresh ones after it (URIs must be unique, MSRP-URI-02). */
 function firstThenRandom(first: string): () => string {

@@ -4,11 +4,11 @@ import { MSRP_SESSION_OPEN, msrpSessionOpenCodec, msrpSessionOpenedCodec, newEve
 import { createLogger, createMetrics } from "@stox/telemetry";
 import { afterEach, describe, expect, it } from "vitest";
 import { msrpEdgeService } from "../src/index.js";
-import { bindingSend, textSend } from "./flows-inbound.js";
 import { uniqueName } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
+import { bindingSend, textSend } from "./helpers/wire.js";
 
 describe("msrpEdgeService", () => {
   const scope = new Scope();

@@ -1,11 +1,11 @@
 // Idle, bind and transaction timeouts driven by injected manual timers (no sleeping).
 import { type Bus, createMemoryBus } from "@stox/bus";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bindingSend, textSend } from "./flows-inbound.js";
 import { ManualTimers, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
 import { Scope } from "./helpers/scope.js";
+import { bindingSend, textSend } from "./helpers/wire.js";
 
 const ATLANTA = "msrp://atlanta.example.com:7654/jshA7weztas;tcp";
 
