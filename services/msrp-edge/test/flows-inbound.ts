@@ -38,7 +38,8 @@ export function defineInboundFlows(makeBus: BusFactory): void {
       (e) => e.stop(),
     );
     const mapper = scope.add(new MapperStub(bus, edge.owner), (m) => m.stop());
-    const opened = await edge.open({ remote: { path: [remotePath], setup: "actpass" }, acceptTypes });
+    // Figure 2's peers and §11.1's Alice speak plain RFC 4975 (no a=setup): the offerer connects (§8.5).
+    const opened = await edge.open({ remote: { path: [remotePath] }, acceptTypes });
     const port = edge.edge.localPort(false);
     const peer = scope.add(await RawPeer.connect(port), (p) => p.close());
     const wire = (text: string) => atPort(text, fixture.authority, port);
@@ -56,7 +57,7 @@ export function defineInboundFlows(makeBus: BusFactory): void {
   describe("RFC 4975 example flows against the edge over TCP", () => {
     it("§4 Figure 2: answers 200 byte for byte and puts the message on the bus (MSRP-RECV-01, MSRP-RESP-01, MSRP-RECV-03)", async () => {
       const { mapper, opened, peer, wire } = await rfcSetup(FIG2);
-      expect(opened.setup).toBe("passive"); // RFC 6135 answer to actpass (MSRP-CONN-07)
+      expect(opened.setup).toBe("passive"); // MSRP-CONN-02: without a=setup the offerer is active
       peer.write(wire(FIG2.send));
       await peer.status("a786hjs2");
       // The 200 is written once the mapper accepted the message: exactly the RFC's Figure 2 response.
