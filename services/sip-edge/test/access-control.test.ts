@@ -112,6 +112,13 @@ describe("digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760)", () => {
     expect(www[0]).toMatch(/algorithm=MD5/);
   });
 
+  it("refuses a replayed Authorization (same nonce count, RFC 7616 §3.4)", () => {
+    const r = () => request("MESSAGE", { extra: [`Authorization: ${auth}`] });
+    const auth = authorize("SHA-256");
+    expect(checkAccess(r(), src("192.0.2.1"), untrusted)).toBeUndefined();
+    expect(checkAccess(r(), src("192.0.2.1"), untrusted)?.status).toBe(401);
+  });
+
   it("refuses a wrong password", () => {
     const r = request("MESSAGE", { extra: [`Authorization: ${authorize("SHA-256", "guess")}`] });
     expect(checkAccess(r, src("192.0.2.1"), untrusted)?.status).toBe(401);

@@ -45,6 +45,8 @@ export function parseDigestParams(header: string): Map<string, string> {
  */
 export class DigestAuthenticator {
   readonly #o: DigestOptions;
+  /** Highest nonce count accepted per nonce (RFC 7616 §3.4: a repeated nc is a replay). Per instance. */
+  readonly #counts = new Map<string, { nc: number; at: number }>();
 
   constructor(options: DigestOptions) {
     this.#o = options;
@@ -87,9 +89,23 @@ export class DigestAuthenticator {
         isStale = true;
         continue;
       }
+      if (qop !== undefined && !this.#isFreshCount(nonce, p.get("nc") ?? "")) continue;
       return { ok: true, username };
     }
     return { ok: false, isStale };
+  }
+
+  #isFreshCount(nonce: string, ncHex: string): boolean {
+    const nc = /^[0-9a-fA-F]{8}$/.test(ncHex) ? Number.parseInt(ncHex, 16) : Number.NaN;
+    if (!Number.isFinite(nc)) return false;
+    const now = this.#o.clock.now();
+    if (this.#counts.size > 10_000) {
+      for (const [k, v] of this.#counts) if (now - v.at > this.#o.nonceTtlMs) this.#counts.delete(k);
+    }
+    const seen = this.#counts.get(nonce);
+    if (seen !== undefined && nc <= seen.nc) return false;
+    this.#counts.set(nonce, { nc, at: seen?.at ?? now });
+    return true;
   }
 
   #nonce(): string {
