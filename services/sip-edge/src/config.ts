@@ -137,7 +137,9 @@ export function loadConfig(env: Env): SipEdgeConfig {
   for (const p of enabled) {
     const port = ports[p];
     if (port === undefined) throw new ConfigError("SIP_EDGE_TRANSPORTS", `unknown transport "${p}"`);
-    transports.push({ protocol: p as TransportProtocol, address, port });
+    // SIP_EDGE_<T>_ADDRESS binds one transport elsewhere than SIP_EDGE_LISTEN_ADDRESS.
+    const own = readString(env, `SIP_EDGE_${p.toUpperCase()}_ADDRESS`, address);
+    transports.push({ protocol: p as TransportProtocol, address: own, port });
   }
   const tlsCert = readSecretFile(env, "SIP_EDGE_TLS_CERT_FILE"); // PEM certificate for tls/wss
   const tlsKey = readSecretFile(env, "SIP_EDGE_TLS_KEY_FILE"); // PEM private key for tls/wss

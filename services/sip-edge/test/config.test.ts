@@ -24,7 +24,9 @@ describe("sip-edge config from SIP_EDGE_* variables", () => {
       SIP_EDGE_LISTEN_ADDRESS: "127.0.0.1",
       SIP_EDGE_TRUSTED_PEERS: "10.0.0.0/8,192.0.2.1",
       SIP_EDGE_RATE_PER_SECOND: "20",
+      SIP_EDGE_WS_ADDRESS: "127.0.0.2",
     });
+    expect(c.transports.map((t) => t.address)).toEqual(["127.0.0.1", "127.0.0.2"]);
     expect(c.transports.map((t) => `${t.protocol}:${t.port}`)).toEqual(["udp:5070", "ws:8088"]);
     expect(c.trustedPeers).toEqual(["10.0.0.0/8", "192.0.2.1"]);
     expect(c.ratePerSecond).toBe(20);
