@@ -74,62 +74,111 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
   "service-route",
 ]);
 
-function is(s: string, at: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    // Token characters only reach here, so OR-ing 0x20 lowercases letters and leaves the rest alone.
-    if ((s.charCodeAt(at + i) | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
+/** Long forms looked up without slicing the name: the headers stox reads plus the common others. */
+const KNOWN_KEYS = [
+  ...Object.values(COMPACT),
+  ...Object.keys(CANONICAL),
+  "to",
+  "via",
+  "from",
+  "cseq",
+  "date",
+  "path",
+  "rack",
+  "rseq",
+  "route",
+  "allow",
+  "accept",
+  "server",
+  "min-se",
+  "expires",
+  "require",
+  "privacy",
+  "warning",
+  "reply-to",
+  "priority",
+  "sip-etag",
+  "call-info",
+  "timestamp",
+  "error-info",
+  "alert-info",
+  "user-agent",
+  "in-reply-to",
+  "retry-after",
+  "min-expires",
+  "unsupported",
+  "max-forwards",
+  "record-route",
+  "organization",
+  "sip-if-match",
+  "authorization",
+  "proxy-require",
+  "service-route",
+  "accept-encoding",
+  "accept-language",
+  "content-language",
+  "proxy-authenticate",
+  "subscription-state",
+  "proxy-authorization",
+  "authentication-info",
+  "content-disposition",
+  "p-asserted-identity",
+  "p-preferred-identity",
+];
+
+// Open addressing on the hash that the header splitter computes while it scans the name (see
+// `nameHash`); slots hold the key and its hash, "" marks an empty slot.
+const TABLE_BITS = 9;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+const tableKeys: string[] = Array.from({ length: TABLE_MASK + 1 }, () => "");
+const tableHashes = new Int32Array(TABLE_MASK + 1);
+
+/** Hash step over a name character: case-folded (`| 0x20` lowercases letters, token specials keep their code). */
+export function nameHashStep(h: number, code: number): number {
+  return (Math.imul(h, 31) + (code | 0x20)) | 0;
 }
+
+function slotOf(h: number): number {
+  return (h ^ (h >>> TABLE_BITS)) & TABLE_MASK;
+}
+
+for (const key of new Set(KNOWN_KEYS)) {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = nameHashStep(h, key.charCodeAt(i));
+  let slot = slotOf(h);
+  while (tableKeys[slot] !== "") slot = (slot + 1) & TABLE_MASK;
+  tableKeys[slot] = key;
+  tableHashes[slot] = h;
+}
+
+/** Long forms of the compact names by character code (lowercase and uppercase), "" for none. */
+const COMPACT_BY_CODE: string[] = Array.from({ length: 128 }, (_v, c) => {
+  return COMPACT[String.fromCharCode(c | 0x20)] ?? "";
+});
 
 /**
- * `headerKey` for the name at `s[at, at+len)` without slicing or hashing when it is one of the
- * common headers (the per-message hot path); falls back to `headerKey`.
+ * `headerKey` for the token at `s[at, at+len)` whose `nameHashStep` hash is `h`, without slicing
+ * or hashing a new string when it is a compact form or one of the known names (the per-message hot
+ * path); falls back to `headerKey`.
  */
-export function headerKeyAt(s: string, at: number, len: number): string {
-  const c = s.charCodeAt(at) | 0x20;
+export function headerKeyAt(s: string, at: number, len: number, h: number): string {
   if (len === 1) {
-    const compact = COMPACT[String.fromCharCode(c)];
-    if (compact !== undefined) return compact;
+    const c = s.charCodeAt(at);
+    const compact = c < 128 ? (COMPACT_BY_CODE[c] as string) : "";
+    if (compact !== "") return compact;
   } else {
-    const key = commonKey(s, at, len, c);
-    if (key !== undefined) return key;
+    let slot = slotOf(h);
+    for (;;) {
+      const key = tableKeys[slot] as string;
+      if (key === "") break;
+      if (tableHashes[slot] === h && key.length === len) {
+        let i = 0;
+        // Token characters only reach here, so OR-ing 0x20 lowercases letters and leaves "-" alone.
+        while (i < len && (s.charCodeAt(at + i) | 0x20) === key.charCodeAt(i)) i++;
+        if (i === len) return key;
+      }
+      slot = (slot + 1) & TABLE_MASK;
+    }
   }
   return headerKey(s.slice(at, at + len));
-}
-
-function commonKey(s: string, at: number, len: number, c: number): string | undefined {
-  switch (c) {
-    case 0x76: // v
-      return len === 3 && is(s, at, "via") ? "via" : undefined;
-    case 0x74: // t
-      return len === 2 && is(s, at, "to") ? "to" : undefined;
-    case 0x66: // f
-      return len === 4 && is(s, at, "from") ? "from" : undefined;
-    case 0x63: // c
-      if (len === 4) return is(s, at, "cseq") ? "cseq" : undefined;
-      if (len === 7) return is(s, at, "call-id") ? "call-id" : is(s, at, "contact") ? "contact" : undefined;
-      if (len === 12) return is(s, at, "content-type") ? "content-type" : undefined;
-      if (len === 14) return is(s, at, "content-length") ? "content-length" : undefined;
-      return undefined;
-    case 0x6d: // m
-      return len === 12 && is(s, at, "max-forwards") ? "max-forwards" : undefined;
-    case 0x72: // r
-      if (len === 5) return is(s, at, "route") ? "route" : undefined;
-      if (len === 12) return is(s, at, "record-route") ? "record-route" : undefined;
-      return len === 7 && is(s, at, "require") ? "require" : undefined;
-    case 0x65: // e
-      if (len === 7) return is(s, at, "expires") ? "expires" : undefined;
-      return len === 5 && is(s, at, "event") ? "event" : undefined;
-    case 0x61: // a
-      if (len === 5) return is(s, at, "allow") ? "allow" : undefined;
-      return len === 6 && is(s, at, "accept") ? "accept" : undefined;
-    case 0x73: // s
-      if (len === 9) return is(s, at, "supported") ? "supported" : undefined;
-      return len === 7 && is(s, at, "subject") ? "subject" : undefined;
-    case 0x75: // u
-      return len === 10 && is(s, at, "user-agent") ? "user-agent" : undefined;
-    default:
-      return undefined;
-  }
 }

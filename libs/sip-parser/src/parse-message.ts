@@ -2,7 +2,7 @@ import { CHAR, TOKEN } from "./chars.js";
 import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
-import { headerKeyAt } from "./header-names.js";
+import { headerKeyAt, nameHashStep } from "./header-names.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
 import { parseUint } from "./scalars.js";
@@ -53,7 +53,12 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     }
     let j = pos;
     let code = c;
-    while (code < 128 && (CHAR[code] as number) & TOKEN) code = head.charCodeAt(++j);
+    let hash = 0;
+    // The line ends in CR, which is not a token character, so this stops inside the string.
+    while (code < 128 && (CHAR[code] as number) & TOKEN) {
+      hash = nameHashStep(hash, code);
+      code = head.charCodeAt(++j);
+    }
     const nameEnd = j;
     while (code === 32 || code === 9) code = head.charCodeAt(++j);
     if (nameEnd === pos || j >= e || code !== 58) throw syntaxError("malformed header line", pos);
@@ -66,7 +71,7 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
       while (code === 32 || code === 9) code = head.charCodeAt(--ve - 1);
     } else ve = vs;
     spans.push(pos, nameEnd);
-    keys.push(headerKeyAt(head, pos, nameEnd - pos));
+    keys.push(headerKeyAt(head, pos, nameEnd - pos, hash));
     values.push(head.slice(vs, ve));
     pos = e + 2;
   }
