@@ -33,6 +33,8 @@ export interface MsrpEdgeConfig {
   /** Largest body of one SEND chunk read off a connection. */
   readonly maxChunkBytes: number;
   readonly maxHeaderBytes: number;
+  /** Reassembly buffers of partial messages across all sessions (413 for further chunks above). */
+  readonly maxBufferedBytes: number;
   readonly maxSessions: number;
   readonly maxConnections: number;
   readonly maxSessionsPerConnection: number;
@@ -100,6 +102,7 @@ export function loadConfig(env: Env): MsrpEdgeConfig {
     maxMessageBytes,
     maxChunkBytes: Math.max(maxChunkBytes, maxMessageBytes),
     maxHeaderBytes: readInt(env, "MSRP_EDGE_MAX_HEADER_BYTES", 16384, { min: 1024 }),
+    maxBufferedBytes: readInt(env, "MSRP_EDGE_MAX_BUFFERED_BYTES", 256 * 1024 * 1024, { min: 1 }),
     maxSessions: readInt(env, "MSRP_EDGE_MAX_SESSIONS", 20000, { min: 1 }),
     maxConnections: readInt(env, "MSRP_EDGE_MAX_CONNECTIONS", 10000, { min: 1 }),
     maxSessionsPerConnection: readInt(env, "MSRP_EDGE_MAX_SESSIONS_PER_CONNECTION", 1000, { min: 1 }),

@@ -1,5 +1,6 @@
 import type { Bus } from "@stox/bus";
 import type { TimerApi } from "@stox/msrp-lite";
+import type { BufferBudget } from "./buffer-budget.js";
 import type { MsrpEdgeConfig } from "./config.js";
 import type { MsrpConnection } from "./connection.js";
 import type { MsrpSession } from "./session.js";
@@ -33,4 +34,6 @@ export interface EdgeContext {
   closeSession(session: MsrpSession, reason: CloseReason, detail?: string): void;
   reportError: EdgeErrorListener;
   readonly observer: EdgeObserver;
+  /** Reassembly memory across all sessions. */
+  readonly budget: BufferBudget;
 }

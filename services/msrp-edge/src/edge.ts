@@ -12,6 +12,7 @@ import {
   newTransactionId,
   type TimerApi,
 } from "@stox/msrp-lite";
+import { BufferBudget } from "./buffer-budget.js";
 import type { MsrpEdgeConfig } from "./config.js";
 import { MsrpConnection } from "./connection.js";
 import {
@@ -55,6 +56,7 @@ export class MsrpEdge implements EdgeContext {
   readonly timers: TimerApi;
   readonly sessions: SessionTable;
   readonly observer: EdgeObserver;
+  readonly budget: BufferBudget;
   readonly #now: () => number;
   readonly #onError: EdgeErrorListener;
   readonly #connections = new Set<MsrpConnection>();
@@ -72,6 +74,7 @@ export class MsrpEdge implements EdgeContext {
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => {});
     this.observer = options.observer ?? NO_OBSERVER;
+    this.budget = new BufferBudget(this.config.maxBufferedBytes);
     const newSessionId = options.newSessionId;
     this.sessions = new SessionTable({
       config: this.config,
@@ -246,6 +249,7 @@ export class MsrpEdge implements EdgeContext {
     if (!this.sessions.remove(session)) return;
     const connection = session.connection;
     session.end();
+    this.budget.release(session);
     // MSRP-CONN-06 (derived): a connection without sessions is closed.
     if (connection && connection.sessions.size === 0 && !connection.isClosed) connection.close();
     const event = msrpSessionClosedCodec.encode({
@@ -278,7 +282,10 @@ export class MsrpEdge implements EdgeContext {
     const now = this.#now();
     for (const session of this.sessions.all()) {
       if (now - session.lastActivityMs >= this.config.idleTimeoutMs) this.closeSession(session, "idle");
-      else session.reassembler.expire();
+      else {
+        session.reassembler.expire();
+        this.budget.settle(session);
+      }
     }
     for (const connection of this.#connections) {
       if (connection.sessions.size === 0 && now - connection.openedAtMs >= this.config.bindTimeoutMs)

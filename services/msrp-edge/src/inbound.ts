@@ -98,7 +98,18 @@ function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnect
   const type = request.contentType;
   if (type !== undefined && (range?.start ?? 1) === 1 && !isAcceptedType(type, session.acceptTypes)) {
     if (request.messageId) session.reassembler.drop(request.messageId);
+    edge.budget.settle(session);
     reply(edge, connection, request, 415);
+    return;
+  }
+  // RFC 4975 §14.5: while partial messages hold the edge's whole reassembly budget, chunks that need
+  // reassembly get 413, which makes their senders give those messages up (MSRP-RESP-05); a message in
+  // one chunk needs no buffer, and a `#` frees one.
+  const isWhole = (range?.start ?? 1) === 1 && request.endFlag === "$";
+  if (edge.budget.isExhausted && !isWhole && request.endFlag !== "#") {
+    if (request.messageId) session.reassembler.drop(request.messageId);
+    edge.budget.settle(session);
+    reply(edge, connection, request, 413);
     return;
   }
   let result: ReturnType<MsrpSession["reassembler"]["accept"]>;
@@ -107,11 +118,13 @@ function onSend(edge: EdgeContext, session: MsrpSession, connection: MsrpConnect
   } catch (error) {
     // 413 over a=max-size (MSRP-SEND-05 from the receiving side), 400 for inconsistent chunks.
     if (error instanceof MsrpMessageTooLargeError || error instanceof MsrpReassemblyError) {
+      edge.budget.settle(session);
       reply(edge, connection, request, error.statusCode);
       return;
     }
     throw error;
   }
+  edge.budget.settle(session);
   if (result.status !== "complete") {
     reply(edge, connection, request, 200); // partial or aborted (`#`): this chunk itself arrived fine
     return;

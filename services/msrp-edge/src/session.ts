@@ -47,6 +47,8 @@ export class MsrpSession {
   /** Messages being sent, by Message-ID: fail one when a failure REPORT names it (RFC 4975 §7.3.2). */
   readonly sending = new Map<string, (response: MsrpResponse) => void>();
   isEnded = false;
+  /** Reassembly bytes last counted against the edge's buffer budget. */
+  bufferedBytes = 0;
   /** Bodies of `send` events still unanswered, fetchable by reference. */
   readonly bodies = new Map<string, Uint8Array>();
   #waiters: ((connection: MsrpConnection | undefined) => void)[] = [];

@@ -130,4 +130,26 @@ describe("msrp-edge timers", () => {
     // no From-Path for it, so there is nowhere to send the 400 (reported to msrp-lite).
     expect(peer.frames).toEqual([]);
   });
+
+  it("answers 413 to new partial messages while the edge-wide reassembly budget is spent (RFC 4975 §14.5)", async () => {
+    const { edge, mapper } = await edgeWithTimers({ maxBufferedBytes: 100_000 });
+    const opened = await edge.open({ remote: { path: [ATLANTA] } });
+    const to = opened.localPath[0] as string;
+    const peer = scope.add(await RawPeer.connect(edge.edge.localPort(false)), (p) => p.close());
+    const part = (tid: string, id: string) =>
+      textSend(to, tid, id, "first part", { end: 10, total: 200_000, flag: "+" });
+    peer.write(part("bud00001", "mbudgetA"));
+    expect(await peer.status("bud00001")).toBe(200);
+    peer.write(part("bud00002", "mbudgetB"));
+    expect(await peer.status("bud00002")).toBe(200);
+    peer.write(part("bud00003", "mbudgetC"));
+    expect(await peer.status("bud00003")).toBe(413);
+    peer.write(textSend(to, "bud00004", "mwholeee", "a whole message still passes"));
+    expect(await peer.status("bud00004")).toBe(200);
+    peer.write(textSend(to, "bud00005", "mbudgetA", "", { start: 11, end: "*", total: 200_000, flag: "#" }));
+    expect(await peer.status("bud00005")).toBe(200);
+    peer.write(part("bud00006", "mbudgetD"));
+    expect(await peer.status("bud00006")).toBe(200);
+    expect(mapper.sends.map((m) => m.messageId)).toEqual(["mwholeee"]);
+  });
 });
