@@ -191,6 +191,32 @@ export function defineInboundFlows(makeBus: BusFactory): void {
       expect(await peer.status("tx408aaa")).toBe(408);
     });
 
+    it("Failure-Report: partial gets no 200, but the mapper's refusal is answered (RFC 4975 §5.3, §7.2)", async () => {
+      const { mapper, peer, to } = await plainSetup();
+      mapper.policy.send = (e) => (e.messageId === "mpartno2" ? { ok: false, code: "forbidden" } : { ok: true });
+      peer.write(textSend(to, "part0001", "mpartok1", "accepted", { headers: ["Failure-Report: partial"] }));
+      peer.write(textSend(to, "part0002", "mpartno2", "refused", { headers: ["Failure-Report: partial"] }));
+      expect(await peer.status("part0002")).toBe(403);
+      await eventually(() => (mapper.sends.length === 2 ? true : undefined));
+      peer.write(bindingSend(to, "part0003"));
+      await peer.status("part0003");
+      expect(peer.frames).toEqual([]); // nothing for part0001
+    });
+
+    it("serves two sessions bound to one connection by the peer (RFC 4975 §5.4 connection sharing)", async () => {
+      const { edge, mapper, peer, to } = await plainSetup();
+      const second = await edge.open({ remote: { path: [ATLANTA] }, context: { leg: "2" } });
+      const to2 = second.localPath[0] as string;
+      peer.write(textSend(to, "share001", "mshare01", "to the first session"));
+      peer.write(textSend(to2, "share002", "mshare02", "to the second session"));
+      expect(await peer.status("share001")).toBe(200);
+      expect(await peer.status("share002")).toBe(200);
+      await eventually(() => (mapper.sends.length === 2 ? true : undefined));
+      const bySession = Object.fromEntries(mapper.sends.map((m) => [m.body, m.context?.leg ?? "1"]));
+      expect(bySession).toEqual({ "to the first session": "1", "to the second session": "2" });
+      expect(edge.edge.connectionCount).toBe(1);
+    });
+
     it("closes a connection that sends garbage; a session on another connection carries on (MSRP-CONN-05)", async () => {
       const { edge, mapper, peer, to } = await plainSetup();
       const other = await edge.open({ remote: { path: [ATLANTA] } });

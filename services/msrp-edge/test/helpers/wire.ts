@@ -8,6 +8,8 @@ export interface ChunkOptions {
   total?: number | "*";
   flag?: "$" | "+" | "#";
   contentType?: string;
+  /** Extra header lines (e.g. `Failure-Report: partial`), placed before Content-Type. */
+  headers?: string[];
 }
 
 /** A SEND from Atlanta to `to` carrying `body` bytes. */
@@ -17,7 +19,8 @@ export function chunkBytes(to: string, tid: string, messageId: string, body: Uin
   const total = o.total ?? body.length;
   const head =
     `MSRP ${tid} SEND\r\nTo-Path: ${to}\r\nFrom-Path: ${ATLANTA}\r\nMessage-ID: ${messageId}\r\n` +
-    `Byte-Range: ${start}-${end}/${total}\r\nContent-Type: ${o.contentType ?? "text/plain"}\r\n\r\n`;
+    `Byte-Range: ${start}-${end}/${total}\r\n${(o.headers ?? []).map((h) => `${h}\r\n`).join("")}` +
+    `Content-Type: ${o.contentType ?? "text/plain"}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head), body, Buffer.from(`\r\n-------${tid}${o.flag ?? "$"}\r\n`)]);
 }
 
