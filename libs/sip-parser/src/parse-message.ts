@@ -161,15 +161,18 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
   splitHeaders(head, lineEnd + 2, partial, names.spans, values);
   const keys = partial.keys as string[];
   const length = contentLengthOf(keys, values);
-  const restBytes = typeof rest === "string" ? Buffer.byteLength(rest, "utf8") : rest.length;
-  if (length > restBytes) {
-    throw syntaxError(`Content-Length ${length} exceeds the ${restBytes} bytes received`, head.length + 2);
-  }
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
   // after Content-Length are ignored (RFC 4475 §3.1.1.8). Text input stays text until `body` is read.
   let body: Buffer | string = rest;
-  if (length >= 0 && length < restBytes) {
-    body = (typeof rest === "string" ? Buffer.from(rest, "utf8") : rest).subarray(0, length);
+  if (length === 0 && typeof rest === "string") body = "";
+  else {
+    const restBytes = typeof rest === "string" ? Buffer.byteLength(rest, "utf8") : rest.length;
+    if (length > restBytes) {
+      throw syntaxError(`Content-Length ${length} exceeds the ${restBytes} bytes received`, head.length + 2);
+    }
+    if (length >= 0 && length < restBytes) {
+      body = (typeof rest === "string" ? Buffer.from(rest, "utf8") : rest).subarray(0, length);
+    }
   }
   const msg =
     startLine.kind === "request"

@@ -75,6 +75,39 @@ function parseSentBy(s: string, i: number, end: number): string {
   return host;
 }
 
+function sameIgnoringCase(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The lowercase name of a Via parameter `checkParam` cares about (same length assumed checked), else undefined. */
+function viaParamName(name: string): string | undefined {
+  // Parameter names are tokens, so OR-ing 0x20 only lowercases letters (and "_" never matches a letter).
+  switch (name.length) {
+    case 6:
+      return sameIgnoringCase(name, "branch") ? "branch" : undefined;
+    case 8:
+      return sameIgnoringCase(name, "received") ? "received" : undefined;
+    case 5:
+      return sameIgnoringCase(name, "rport") ? "rport" : undefined;
+    case 3:
+      return sameIgnoringCase(name, "ttl") ? "ttl" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The transport at `s[i, i+3)`, sharing one string for the common UDP/TCP/TLS spellings. */
+function commonTransport(s: string, i: number): string {
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(i + 1);
+  const c = s.charCodeAt(i + 2);
+  if (a === 85 && b === 68 && c === 80) return "UDP";
+  if (a === 84 && b === 67 && c === 80) return "TCP";
+  if (a === 84 && b === 76 && c === 83) return "TLS";
+  return s.slice(i, i + 3);
+}
+
 /** Checks a Via parameter value that RFC 3261 §20.42 / RFC 3581 constrain; returns the rport value if it is rport. */
 function checkParam(name: string, v: string | null, at: number): void {
   if (name === "branch") {
@@ -106,7 +139,7 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
       i = expectSlash(s, e, end);
     }
     const e = token(s, i, end, "transport");
-    const transport = s.slice(i, e);
+    const transport = e - i === 3 ? commonTransport(s, i) : s.slice(i, e);
     i = skipWsp(s, e, end);
     if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
     const host = parseSentBy(s, i, end);
@@ -115,10 +148,14 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
     let branch: string | undefined;
     let received: string | undefined;
     let rport: number | null | undefined;
-    for (const p of params) {
+    for (let k = 0; k < params.length; k++) {
+      const p = params[k] as SipParam;
       const len = p.name.length;
       if (len !== 6 && len !== 8 && len !== 5 && len !== 3) continue;
-      const name = p.name.toLowerCase();
+      const first = p.name.charCodeAt(0) | 0x20;
+      if (first !== 0x62 && first !== 0x72 && first !== 0x74) continue; // b, r, t
+      const name = viaParamName(p.name);
+      if (name === undefined) continue;
       checkParam(name, p.value, start);
       if (name === "branch") branch ??= p.value ?? undefined;
       else if (name === "received") received ??= p.value ?? undefined;
