@@ -42,6 +42,24 @@ async function roundTrip(client: Bus, server: Bus, subject: string): Promise<voi
   s.unsubscribe();
 }
 
+/** Requests per second with `inFlight` outstanding at once (many reply inboxes live together). */
+async function concurrent(client: Bus, server: Bus, subject: string, inFlight: number): Promise<number> {
+  const s = server.subscribe(subject, (m) => server.respond(m, m.data), { queue: "bench" });
+  await roundTrip(client, server, `${subject}.ready`);
+  const total = inFlight * 20;
+  let sent = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (sent < total) {
+      sent++;
+      await client.request(subject, PAYLOAD, { timeoutMs: 10_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  s.unsubscribe();
+  return total / ((performance.now() - start) / 1000);
+}
+
 async function latency(client: Bus, server: Bus, subject: string): Promise<{ p50: number; p99: number; rps: number }> {
   const s = server.subscribe(subject, (m) => server.respond(m, m.data), { queue: "bench" });
   await roundTrip(client, server, `${subject}.ready`);
@@ -73,8 +91,9 @@ export async function run(): Promise<BenchTable[]> {
   ] as const) {
     const tput = await throughput(a, b, `bench.${Date.now()}.tput`);
     const lat = await latency(a, b, `bench.${Date.now()}.rr`);
+    const parallel = await concurrent(a, b, `bench.${Date.now()}.par`, 1000);
     results[label] = { tput, lat };
-    rows.push([label, tput, tput * PAYLOAD.byteLength / 1e6, lat.p50, lat.p99, lat.rps]);
+    rows.push([label, tput, (tput * PAYLOAD.byteLength) / 1e6, lat.p50, lat.p99, lat.rps, parallel]);
   }
   await Promise.all([memory.drain(), natsPub.drain(), natsSub.drain()]);
   const m = results.memory;
@@ -82,7 +101,7 @@ export async function run(): Promise<BenchTable[]> {
   return [
     {
       title: "Bus: publish -> subscribe throughput and request/reply latency",
-      columns: ["bus", "msg/s", "MB/s", "req p50 µs", "req p99 µs", "sequential req/s"],
+      columns: ["bus", "msg/s", "MB/s", "req p50 µs", "req p99 µs", "sequential req/s", "req/s, 1,000 in flight"],
       rows,
       notes: [
         `${MESSAGES.toLocaleString("en-US")} messages of ${PAYLOAD.byteLength} bytes; ${REQUESTS.toLocaleString("en-US")} sequential requests after 500 warm-up. NATS: ${url}, one publisher and one subscriber connection in this process.`,

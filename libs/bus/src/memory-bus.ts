@@ -38,40 +38,75 @@ const EMPTY_HEADERS: Headers = Object.freeze({});
 export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const maxPayloadBytes = options.maxPayloadBytes ?? 1024 * 1024;
   const onError: BusErrorListener = options.onError ?? (() => {});
-  const subscriptions: MemorySubscription[] = [];
+  // Concrete subjects (every request's reply inbox among them) are looked up by key; only patterns with
+  // wildcards are scanned, so thousands of requests in flight cost no more per message than one.
+  const exact = new Map<string, MemorySubscription[]>();
+  const wildcards: MemorySubscription[] = [];
   const queueCursor = new Map<string, number>();
   const tracker = new HandlerTracker(onError);
   const kvRegistry = createMemoryKvRegistry();
   let isOpen = true;
 
   function deliver(sub: MemorySubscription, msg: BusMessage): void {
+    const copy: BusMessage = { ...msg, data: msg.data.slice() };
     queueMicrotask(() => {
-      if (sub.isActive) tracker.run(sub.handler, msg, sub.subject);
+      if (sub.isActive) tracker.run(sub.handler, copy, sub.subject);
     });
   }
 
   function route(msg: BusMessage): number {
     let delivered = 0;
-    const groups = new Map<string, MemorySubscription[]>();
-    for (const sub of subscriptions) {
-      if (!sub.isActive || !subjectMatches(sub.subject, msg.subject)) continue;
+    let groups: Map<string, MemorySubscription[]> | undefined;
+    const visit = (sub: MemorySubscription) => {
+      if (!sub.isActive) return;
       if (sub.queue === undefined) {
-        deliver(sub, { ...msg, data: msg.data.slice() });
+        deliver(sub, msg);
         delivered++;
-      } else {
-        const key = `${sub.queue}\u0000${sub.subject}`;
-        const members = groups.get(key);
-        if (members) members.push(sub);
-        else groups.set(key, [sub]);
+        return;
+      }
+      groups ??= new Map();
+      const key = `${sub.queue}\u0000${sub.subject}`;
+      const members = groups.get(key);
+      if (members) members.push(sub);
+      else groups.set(key, [sub]);
+    };
+    const direct = exact.get(msg.subject);
+    if (direct) for (const sub of direct) visit(sub);
+    for (const sub of wildcards) if (subjectMatches(sub.subject, msg.subject)) visit(sub);
+    if (groups) {
+      for (const [key, members] of groups) {
+        const cursor = queueCursor.get(key) ?? 0;
+        queueCursor.set(key, cursor + 1);
+        deliver(members[cursor % members.length] as MemorySubscription, msg);
+        delivered++;
       }
     }
-    for (const [key, members] of groups) {
-      const cursor = queueCursor.get(key) ?? 0;
-      queueCursor.set(key, cursor + 1);
-      deliver(members[cursor % members.length] as MemorySubscription, { ...msg, data: msg.data.slice() });
-      delivered++;
-    }
     return delivered;
+  }
+
+  function add(sub: MemorySubscription): void {
+    if (isPattern(sub.subject)) {
+      wildcards.push(sub);
+      return;
+    }
+    const list = exact.get(sub.subject);
+    if (list) list.push(sub);
+    else exact.set(sub.subject, [sub]);
+  }
+
+  function remove(sub: MemorySubscription): void {
+    if (isPattern(sub.subject)) {
+      wildcards.splice(wildcards.indexOf(sub), 1);
+      return;
+    }
+    const list = exact.get(sub.subject);
+    if (!list) return;
+    list.splice(list.indexOf(sub), 1);
+    if (list.length === 0) exact.delete(sub.subject);
+  }
+
+  function allSubscriptions(): MemorySubscription[] {
+    return [...wildcards, ...[...exact.values()].flat()];
   }
 
   function send(subject: string, data: Uint8Array, headers: Headers | undefined, reply: string | undefined): number {
@@ -104,10 +139,10 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
         unsubscribe() {
           if (!sub.isActive) return;
           sub.isActive = false;
-          subscriptions.splice(subscriptions.indexOf(sub), 1);
+          remove(sub);
         },
       };
-      subscriptions.push(sub);
+      add(sub);
       return sub;
     },
     request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
@@ -150,16 +185,20 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     isConnected: () => isOpen,
     async drain(): Promise<void> {
       if (!isOpen) return;
-      for (const sub of [...subscriptions]) if (!sub.subject.startsWith("_INBOX.")) sub.unsubscribe();
+      for (const sub of allSubscriptions()) if (!sub.subject.startsWith("_INBOX.")) sub.unsubscribe();
       // Let already-queued deliveries run, then wait for their handlers (which may still publish replies).
       await new Promise((r) => setImmediate(r));
       await tracker.idle();
       isOpen = false;
-      for (const sub of [...subscriptions]) sub.unsubscribe();
+      for (const sub of allSubscriptions()) sub.unsubscribe();
       kvRegistry.close();
     },
   };
   return bus;
+}
+
+function isPattern(subject: string): boolean {
+  return subject.includes("*") || subject.includes(">");
 }
 
 export function lowerCaseHeaders(headers: Headers): Headers {
