@@ -52,3 +52,24 @@ writeFileSync(reportFile, renderMarkdownReport(coverage, { command: "pnpm confor
 // Keep the committed report in the shape `pnpm lint` expects.
 execFileSync(join(root, "node_modules/.bin/biome"), ["format", "--write", reportFile], { stdio: "ignore" });
 console.log("wrote docs/conformance.md");
+updateReadme();
+
+/** Copies the summary table of docs/conformance.md into the README's testing section, between its markers. */
+function updateReadme(): void {
+  const readmeFile = join(root, "README.md");
+  const start = "<!-- conformance:start -->";
+  const end = "<!-- conformance:end -->";
+  const readme = readFileSync(readmeFile, "utf8");
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    console.log("README.md has no conformance markers: not updated");
+    return;
+  }
+  const report = readFileSync(reportFile, "utf8").split("\n");
+  const first = report.findIndex((l) => l.startsWith("| Spec"));
+  const last = report.findIndex((l, i) => i > first && !l.startsWith("|"));
+  const table = report.slice(first, last < 0 ? undefined : last).join("\n");
+  writeFileSync(readmeFile, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+  console.log("updated the conformance table in README.md");
+}
