@@ -96,3 +96,23 @@ export function scan(s: string, i: number, end: number, flag: number): number {
   }
   return i;
 }
+
+/** `skipWsp` over mirrored character codes (see mirror.ts). */
+export function skipWspC(cc: Uint16Array, i: number, end: number): number {
+  while (i < end) {
+    const c = cc[i] as number;
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
+}
+
+/** `scan` over mirrored character codes (see mirror.ts). */
+export function scanC(cc: Uint16Array, i: number, end: number, flag: number): number {
+  while (i < end) {
+    const c = cc[i] as number;
+    if (c >= 128 || ((CHAR[c] as number) & flag) === 0) break;
+    i++;
+  }
+  return i;
+}

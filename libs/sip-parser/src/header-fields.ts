@@ -13,6 +13,8 @@ const EMPTY = Buffer.alloc(0);
 export interface LazyNames {
   readonly head: string;
   readonly spans: number[];
+  /** Per line `[start, end)` of the value in `head`, or -1, -1 for a folded line (value rebuilt). */
+  readonly valueSpans?: number[];
 }
 
 /**
@@ -25,6 +27,9 @@ export abstract class HeaderFields {
   /** Lowercase long-form names, parallel to `names`. */
   protected readonly keys: string[];
   protected readonly values: string[];
+  /** The parsed header text while the header lines are unchanged, so values can be parsed in place. */
+  #source: string | undefined;
+  #valueSpans: number[] | undefined;
   #body: Buffer | undefined;
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
   #bodyText: string | undefined;
@@ -36,6 +41,10 @@ export abstract class HeaderFields {
     body: Buffer | string | undefined,
   ) {
     this.#names = names;
+    if (!Array.isArray(names) && names.valueSpans !== undefined) {
+      this.#source = names.head;
+      this.#valueSpans = names.valueSpans;
+    }
     this.keys = keys;
     this.values = values;
     if (typeof body === "string") this.#bodyText = body;
@@ -110,6 +119,7 @@ export abstract class HeaderFields {
     this.names.splice(at, 0, name);
     this.keys.splice(at, 0, key);
     this.values.splice(at, 0, value);
+    this.#source = undefined;
     this.headersChanged();
     return this;
   }
@@ -122,6 +132,7 @@ export abstract class HeaderFields {
     if (first < 0) return this.addHeader(canonicalHeaderName(name), value);
     this.removeHeader(name, first + 1);
     this.values[first] = value;
+    this.#source = undefined;
     this.headersChanged();
     return this;
   }
@@ -138,8 +149,30 @@ export abstract class HeaderFields {
         removed++;
       }
     }
-    if (removed > 0) this.headersChanged();
+    if (removed > 0) {
+      this.#source = undefined;
+      this.headersChanged();
+    }
     return removed;
+  }
+
+  /**
+   * Where line `i`'s value can be parsed in place: the header text it was parsed from, with
+   * `valueStart`/`valueEnd` giving its range; `undefined` once the headers changed or for a folded
+   * line (parse `values[i]` then).
+   */
+  protected sourceOf(i: number): string | undefined {
+    const spans = this.#valueSpans;
+    if (this.#source === undefined || spans === undefined || (spans[2 * i] as number) < 0) return undefined;
+    return this.#source;
+  }
+
+  protected valueStart(i: number): number {
+    return (this.#valueSpans as number[])[2 * i] as number;
+  }
+
+  protected valueEnd(i: number): number {
+    return (this.#valueSpans as number[])[2 * i + 1] as number;
   }
 
   /** The single value of the header with lookup key `key` (lowercase long form); it must appear exactly once. */

@@ -157,13 +157,13 @@ const COMPACT_BY_CODE: string[] = Array.from({ length: 128 }, (_v, c) => {
 });
 
 /**
- * `headerKey` for the token at `s[at, at+len)` whose `nameHashStep` hash is `h`, without slicing
+ * `headerKey` for the token at `s[at, at+len)` (mirrored in `cc`) whose `nameHashStep` hash is `h`, without slicing
  * or hashing a new string when it is a compact form or one of the known names (the per-message hot
  * path); falls back to `headerKey`.
  */
-export function headerKeyAt(s: string, at: number, len: number, h: number): string {
+export function headerKeyAt(cc: Uint16Array, s: string, at: number, len: number, h: number): string {
   if (len === 1) {
-    const c = s.charCodeAt(at);
+    const c = cc[at] as number;
     const compact = c < 128 ? (COMPACT_BY_CODE[c] as string) : "";
     if (compact !== "") return compact;
   } else {
@@ -174,7 +174,7 @@ export function headerKeyAt(s: string, at: number, len: number, h: number): stri
       if (tableHashes[slot] === h && key.length === len) {
         let i = 0;
         // Token characters only reach here, so OR-ing 0x20 lowercases letters and leaves "-" alone.
-        while (i < len && (s.charCodeAt(at + i) | 0x20) === key.charCodeAt(i)) i++;
+        while (i < len && ((cc[at + i] as number) | 0x20) === key.charCodeAt(i)) i++;
         if (i === len) return key;
       }
       slot = (slot + 1) & TABLE_MASK;

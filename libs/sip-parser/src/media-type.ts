@@ -1,5 +1,6 @@
-import { scan, skipWsp, TOKEN } from "./chars.js";
+import { scanC, skipWspC, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
 import { paramValue, readGenericParams } from "./params.js";
 
@@ -11,15 +12,16 @@ export interface MediaType {
 }
 
 export function parseMediaType(value: string): MediaType {
+  const cc = mirror(value);
   const end = value.length;
-  const i = skipWsp(value, 0, end);
-  const t = scan(value, i, end, TOKEN);
-  let j = skipWsp(value, t, end);
-  if (t === i || j >= end || value.charCodeAt(j) !== 47) throw syntaxError("bad media type", i);
-  j = skipWsp(value, j + 1, end);
-  const st = scan(value, j, end, TOKEN);
+  const i = skipWspC(cc, 0, end);
+  const t = scanC(cc, i, end, TOKEN);
+  let j = skipWspC(cc, t, end);
+  if (t === i || j >= end || cc[j] !== 47) throw syntaxError("bad media type", i);
+  j = skipWspC(cc, j + 1, end);
+  const st = scanC(cc, j, end, TOKEN);
   if (st === j) throw syntaxError("bad media subtype", j);
-  const params = readGenericParams(value, st, end, false);
+  const params = readGenericParams(value, cc, st, end, false);
   return { type: value.slice(i, t).toLowerCase(), subtype: value.slice(j, st).toLowerCase(), params };
 }
 

@@ -1,9 +1,11 @@
+import { SipParseError } from "./errors.js";
 import { HeaderFields } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
 import type { MediaType } from "./media-type.js";
 import { parseMediaType } from "./media-type.js";
+import { mirrorHead } from "./mirror.js";
 import type { NameAddr } from "./name-addr.js";
-import { parseNameAddr, parseNameAddrList } from "./name-addr.js";
+import { parseNameAddr, parseNameAddrAt, parseNameAddrList, parseNameAddrListC } from "./name-addr.js";
 import type { CSeq } from "./scalars.js";
 import {
   checkCallId,
@@ -14,11 +16,17 @@ import {
   parseTokenList,
 } from "./scalars.js";
 import type { Via } from "./via.js";
-import { parseViaList } from "./via.js";
+import { parseViaList, parseViaListC } from "./via.js";
 
 export type { SipHeader } from "./header-fields.js";
 
 const UNSET: unique symbol = Symbol("unset");
+
+/** A parse error from a value parsed in place, with its offset made relative to the value again. */
+function relativeTo(e: unknown, start: number): unknown {
+  if (!(e instanceof SipParseError) || e.offset < 0) return e;
+  return new SipParseError(e.message, { offset: e.offset - start, status: e.status, cause: e.cause });
+}
 
 /**
  * What requests and responses share: the header fields in order and the body (see `HeaderFields`),
@@ -69,7 +77,17 @@ export abstract class SipMessage extends HeaderFields {
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] !== key) continue;
       const v = this.values[i] as string;
-      if (v !== "*") parseNameAddrList(v, out);
+      if (v === "*") continue;
+      const source = this.sourceOf(i);
+      if (source === undefined) parseNameAddrList(v, out);
+      else {
+        const start = this.valueStart(i);
+        try {
+          parseNameAddrListC(source, mirrorHead(source), start, this.valueEnd(i), out);
+        } catch (e) {
+          throw relativeTo(e, start);
+        }
+      }
     }
     return out;
   }
@@ -78,19 +96,45 @@ export abstract class SipMessage extends HeaderFields {
   get via(): readonly Via[] {
     if (this.#via === UNSET) {
       const out: Via[] = [];
-      for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === "via") parseViaList(this.values[i] ?? "", out);
+      for (let i = 0; i < this.keys.length; i++) {
+        if (this.keys[i] !== "via") continue;
+        const source = this.sourceOf(i);
+        if (source === undefined) parseViaList(this.values[i] ?? "", out);
+        else {
+          const start = this.valueStart(i);
+          try {
+            parseViaListC(source, mirrorHead(source), start, this.valueEnd(i), out);
+          } catch (e) {
+            throw relativeTo(e, start);
+          }
+        }
+      }
       this.#via = out;
     }
     return this.#via as readonly Via[];
   }
 
+  /** The one address of a single-valued header (From, To), parsed in place when possible. */
+  #address(key: string): NameAddr {
+    const value = this.single(key);
+    const i = this.keys.indexOf(key);
+    const source = this.sourceOf(i);
+    if (source === undefined) return parseNameAddr(value);
+    const start = this.valueStart(i);
+    try {
+      return parseNameAddrAt(source, mirrorHead(source), start, this.valueEnd(i), false).value;
+    } catch (e) {
+      throw relativeTo(e, start);
+    }
+  }
+
   get from(): NameAddr {
-    if (this.#from === UNSET) this.#from = parseNameAddr(this.single("from"));
+    if (this.#from === UNSET) this.#from = this.#address("from");
     return this.#from as NameAddr;
   }
 
   get to(): NameAddr {
-    if (this.#to === UNSET) this.#to = parseNameAddr(this.single("to"));
+    if (this.#to === UNSET) this.#to = this.#address("to");
     return this.#to as NameAddr;
   }
 

@@ -1,10 +1,11 @@
-import { has, skipWsp, TOKEN } from "./chars.js";
+import { CHAR, skipWspC, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
 import { formatParams, paramCursor, readGenericParams } from "./params.js";
 import { quote, scanQuotedString, unquote } from "./quoted-string.js";
 import type { Uri } from "./uri.js";
-import { isSipUri, parseUri } from "./uri.js";
+import { isSipUri, parseUriC } from "./uri.js";
 
 /**
  * A From/To/Contact/Route-style value (RFC 3261 §20.10, §25.1): `name-addr` or `addr-spec`
@@ -25,9 +26,9 @@ export interface NameAddrResult {
   readonly next: number;
 }
 
-function addrSpecEnd(s: string, i: number, end: number): number {
+function addrSpecEnd(cc: Uint16Array, i: number, end: number): number {
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = cc[i] as number;
     // RFC 3261 §20: a URI containing ",", ";" or "?" must be bracketed, so an addr-spec stops at
     // the first of them (or at whitespace).
     if (c === 59 || c === 44 || c === 32 || c === 9) break;
@@ -37,29 +38,29 @@ function addrSpecEnd(s: string, i: number, end: number): number {
 }
 
 /** Parses one name-addr / addr-spec with its parameters from `i`; stops at a comma when `inList`. */
-export function parseNameAddrAt(s: string, i: number, end: number, inList: boolean): NameAddrResult {
-  i = skipWsp(s, i, end);
+export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: number, inList: boolean): NameAddrResult {
+  i = skipWspC(cc, i, end);
   if (i >= end) throw syntaxError("empty address", i);
   let displayName: string | undefined;
   let isBracketed = false;
   let uri: Uri;
   let j = i;
-  if (s.charCodeAt(i) === 34) {
-    const q = scanQuotedString(s, i, end);
+  if ((cc[i] as number) === 34) {
+    const q = scanQuotedString(cc, i, end);
     const inner = s.slice(i + 1, q - 1);
     displayName = inner.indexOf("\\") < 0 ? inner : unquote(`"${inner}"`);
-    j = skipWsp(s, q, end);
-    if (j >= end || s.charCodeAt(j) !== 60) throw syntaxError('expected "<" after display name', j);
+    j = skipWspC(cc, q, end);
+    if (j >= end || (cc[j] as number) !== 60) throw syntaxError('expected "<" after display name', j);
   } else {
     // display-name = *(token LWS): scan tokens and whitespace; a "<" after them makes it a name-addr.
     while (j < end) {
-      const c = s.charCodeAt(j);
-      if (c === 32 || c === 9 || has(c, TOKEN)) j++;
+      const c = cc[j] as number;
+      if (c === 32 || c === 9 || (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0)) j++;
       else break;
     }
-    if (j < end && s.charCodeAt(j) === 60) {
+    if (j < end && (cc[j] as number) === 60) {
       let k = j;
-      while (k > i && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
+      while (k > i && ((cc[k - 1] as number) === 32 || (cc[k - 1] as number) === 9)) k--;
       if (k > i) {
         const name = s.slice(i, k);
         // LWS inside a token display name is equivalent to one SP.
@@ -71,33 +72,43 @@ export function parseNameAddrAt(s: string, i: number, end: number, inList: boole
     isBracketed = true;
     const close = s.indexOf(">", j + 1);
     if (close < 0 || close >= end) throw syntaxError('missing ">"', j);
-    uri = parseUri(s, j + 1, close);
+    uri = parseUriC(s, cc, j + 1, close);
     i = close + 1;
   } else {
-    const uriEnd = addrSpecEnd(s, i, end);
-    uri = parseUri(s, i, uriEnd);
+    const uriEnd = addrSpecEnd(cc, i, end);
+    uri = parseUriC(s, cc, i, uriEnd);
     if (isSipUri(uri) && uri.headers.length > 0) {
       throw syntaxError("a URI with headers must be enclosed in <> (RFC 3261 §20)", i);
     }
     i = uriEnd;
   }
-  const params = readGenericParams(s, i, end, inList);
+  const params = readGenericParams(s, cc, i, end, inList);
   return { value: { displayName, uri, params, isBracketed }, next: paramCursor.pos };
 }
 
 /** Parses a header value holding exactly one address (From, To, Reply-To, Refer-To...). */
 export function parseNameAddr(value: string): NameAddr {
-  return parseNameAddrAt(value, 0, value.length, false).value;
+  return parseNameAddrAt(value, mirror(value), 0, value.length, false).value;
 }
 
 /** Parses a comma-separated list of addresses (Contact, Route, Record-Route, Path...). */
 export function parseNameAddrList(value: string, out: NameAddr[] = []): NameAddr[] {
-  const end = value.length;
-  let i = 0;
+  return parseNameAddrListC(value, mirror(value), 0, value.length, out);
+}
+
+/** `parseNameAddrList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts). */
+export function parseNameAddrListC(
+  s: string,
+  cc: Uint16Array,
+  start: number,
+  end: number,
+  out: NameAddr[],
+): NameAddr[] {
+  let i = start;
   for (;;) {
-    const r = parseNameAddrAt(value, i, end, true);
+    const r = parseNameAddrAt(s, cc, i, end, true);
     out.push(r.value);
-    i = skipWsp(value, r.next, end);
+    i = skipWspC(cc, r.next, end);
     if (i >= end) return out;
     i++; // the comma
   }

@@ -1,5 +1,6 @@
 import { CHAR, HOST, PAST_END, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 import { scanQuotedString, unquote } from "./quoted-string.js";
 
 /** A `;name[=value]` parameter as written; `value` keeps its quotes when it was a quoted-string. */
@@ -36,37 +37,43 @@ const NO_PARAMS: readonly SipParam[] = Object.freeze([]);
 /**
  * Parses `*( SEMI generic-param )` from `i` (RFC 3261 §25.1: generic-param = token [EQUAL gen-value],
  * gen-value = token / host / quoted-string). Stops at the end or, when `inList`, at a comma, and
- * leaves the stop position in `paramCursor.pos`.
+ * leaves the stop position in `paramCursor.pos`. `cc` mirrors `s` (see mirror.ts).
  */
-export function readGenericParams(s: string, i: number, end: number, inList: boolean): readonly SipParam[] {
+export function readGenericParams(
+  s: string,
+  cc: Uint16Array,
+  i: number,
+  end: number,
+  inList: boolean,
+): readonly SipParam[] {
   // Hand-inlined whitespace and token loops: this runs for every Via, address and media type. Reads
   // stop at `end` (PAST_END stands in): a charCodeAt past the string would deoptimize (see chars.ts).
   let params: SipParam[] | undefined;
-  let c = i < end ? s.charCodeAt(i) : PAST_END;
+  let c = i < end ? (cc[i] as number) : PAST_END;
   for (;;) {
-    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
     if (i >= end || (c === 44 && inList)) break;
     if (c !== 59) throw syntaxError(`expected ";" but found "${s[i]}"`, i);
-    c = ++i < end ? s.charCodeAt(i) : PAST_END;
-    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+    c = ++i < end ? (cc[i] as number) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
     const nameStart = i;
-    while (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+    while (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = ++i < end ? (cc[i] as number) : PAST_END;
     if (i === nameStart) throw syntaxError("empty parameter name", i);
     const name = s.slice(nameStart, i);
-    while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
     let value: string | null = null;
     if (c === 61) {
-      c = ++i < end ? s.charCodeAt(i) : PAST_END;
-      while (c === 32 || c === 9) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+      c = ++i < end ? (cc[i] as number) : PAST_END;
+      while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
       const valueStart = i;
       if (c === 34) {
-        i = scanQuotedString(s, i, end);
+        i = scanQuotedString(cc, i, end);
       } else {
-        while (c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = ++i < end ? s.charCodeAt(i) : PAST_END;
+        while (c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = ++i < end ? (cc[i] as number) : PAST_END;
         if (i === valueStart) throw syntaxError(`empty value for parameter "${name}"`, i);
       }
       value = s.slice(valueStart, i);
-      c = i < end ? s.charCodeAt(i) : PAST_END;
+      c = i < end ? (cc[i] as number) : PAST_END;
     }
     if (params === undefined) params = [];
     params.push({ name, value });
@@ -77,7 +84,7 @@ export function readGenericParams(s: string, i: number, end: number, inList: boo
 
 /** `readGenericParams` returning the stop position with the parameters. */
 export function parseGenericParams(s: string, i: number, end: number, inList: boolean): ParamsResult {
-  const params = readGenericParams(s, i, end, inList);
+  const params = readGenericParams(s, mirror(s), i, end, inList);
   return { params: [...params], next: paramCursor.pos };
 }
 

@@ -3,6 +3,7 @@ import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
 import { headerKeyAt, nameHashStep } from "./header-names.js";
+import { mirrorHead } from "./mirror.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
 import { parseUint } from "./scalars.js";
@@ -30,49 +31,76 @@ function asBuffer(input: Uint8Array): Buffer {
   return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
-function splitHeaders(head: string, from: number, partial: PartialMessage, spans: number[], values: string[]): void {
+/**
+ * Index of the CR ending the line that `i` is in. Every CR must start a CRLF and every LF end one:
+ * stray ones could smuggle header lines.
+ */
+function lineEnd(cc: Uint16Array, i: number, n: number, lineStart: number): number {
+  while (i < n) {
+    const c = cc[i] as number;
+    if (c === 13) {
+      if (i + 1 >= n || cc[i + 1] !== 10) throw syntaxError("bare CR in header section", i);
+      return i;
+    }
+    if (c === 10) throw syntaxError("bare LF in header section", lineStart);
+    i++;
+  }
+  throw syntaxError("bare CR in header section", n);
+}
+
+function splitHeaders(
+  head: string,
+  from: number,
+  partial: PartialMessage,
+  spans: number[],
+  values: string[],
+  valueSpans: number[],
+): void {
   const keys = partial.keys as string[];
+  const cc = mirrorHead(head);
   const n = head.length;
   let pos = from;
   while (pos < n) {
-    // Every CR must start a CRLF and every LF end one: stray ones could smuggle header lines.
-    const e = head.indexOf("\r", pos);
-    if (head.charCodeAt(e + 1) !== 10) throw syntaxError("bare CR in header section", e);
-    if (head.indexOf("\n", pos) !== e + 1) throw syntaxError("bare LF in header section", pos);
-    const c = head.charCodeAt(pos);
+    const c = cc[pos] as number;
     if (c === 32 || c === 9) {
       // RFC 3261 §7.3.1: a line starting with whitespace continues the previous value; the fold is one SP.
+      const e = lineEnd(cc, pos, n, pos);
       const last = values.length - 1;
       if (last < 0) throw syntaxError("continuation line before the first header", pos);
       const more = head.slice(pos, e).trim();
       const prev = values[last] as string;
       // join, not `+`: a cons string would be one string shape too many for the scanners (see chars.ts).
       values[last] = prev.length === 0 ? more : more.length === 0 ? prev : [prev, more].join(" ");
+      valueSpans[2 * last] = -1;
+      valueSpans[2 * last + 1] = -1;
       pos = e + 2;
       continue;
     }
     let j = pos;
     let code = c;
     let hash = 0;
-    // The line ends in CR, which is not a token character, so this stops inside the string.
+    // The header text ends in CRLF and CR is not a token character, so these loops stop inside it.
     while (code < 128 && (CHAR[code] as number) & TOKEN) {
       hash = nameHashStep(hash, code);
-      code = head.charCodeAt(++j);
+      code = cc[++j] as number;
     }
     const nameEnd = j;
-    while (code === 32 || code === 9) code = head.charCodeAt(++j);
-    if (nameEnd === pos || j >= e || code !== 58) throw syntaxError("malformed header line", pos);
+    while (code === 32 || code === 9) code = cc[++j] as number;
+    if (nameEnd === pos || code !== 58) {
+      lineEnd(cc, pos, n, pos); // a stray CR or LF is the better diagnosis
+      throw syntaxError("malformed header line", pos);
+    }
     let vs = j + 1;
-    code = head.charCodeAt(vs);
-    while (code === 32 || code === 9) code = head.charCodeAt(++vs);
+    const e = lineEnd(cc, vs, n, pos);
+    code = cc[vs] as number;
+    while ((code === 32 || code === 9) && vs < e) code = cc[++vs] as number;
     let ve = e;
-    if (ve > vs) {
-      code = head.charCodeAt(ve - 1);
-      while (code === 32 || code === 9) code = head.charCodeAt(--ve - 1);
-    } else ve = vs;
+    code = cc[ve - 1] as number;
+    while ((code === 32 || code === 9) && ve > vs) code = cc[--ve - 1] as number;
     spans.push(pos, nameEnd);
-    keys.push(headerKeyAt(head, pos, nameEnd - pos, hash));
+    keys.push(headerKeyAt(cc, head, pos, nameEnd - pos, hash));
     values.push(head.slice(vs, ve));
+    valueSpans.push(vs, ve);
     pos = e + 2;
   }
 }
@@ -97,7 +125,7 @@ function recoverContext(head: string, lineEnd: number, partial: PartialMessage):
   const values: string[] = [];
   const recovered: PartialMessage = { startLine: undefined, keys: [], values };
   try {
-    splitHeaders(head, lineEnd + 2, recovered, spans, values);
+    splitHeaders(head, lineEnd + 2, recovered, spans, values, []);
   } catch {
     // keep the lines that split before the bad one
   }
@@ -155,10 +183,10 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
     throw e;
   }
   partial.startLine = startLine;
-  const names = { head, spans: [] as number[] };
+  const names = { head, spans: [] as number[], valueSpans: [] as number[] };
   const values: string[] = [];
   partial.values = values;
-  splitHeaders(head, lineEnd + 2, partial, names.spans, values);
+  splitHeaders(head, lineEnd + 2, partial, names.spans, values, names.valueSpans);
   const keys = partial.keys as string[];
   const length = contentLengthOf(keys, values);
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets

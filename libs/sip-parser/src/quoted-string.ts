@@ -1,16 +1,17 @@
 import { syntaxError } from "./errors.js";
 
 /**
- * Index just after the closing quote of the quoted-string opening at `i` (RFC 3261 §25.1):
+ * Index just after the closing quote of the quoted-string opening at `i`, read from mirrored codes
+ * (see mirror.ts), RFC 3261 §25.1:
  * qdtext is LWS, %x21, %x23-5B, %x5D-7E or non-ASCII; quoted-pair is "\" + %x00-09 / %x0B-0C / %x0E-7F.
  */
-export function scanQuotedString(s: string, i: number, end: number): number {
+export function scanQuotedString(cc: Uint16Array, i: number, end: number): number {
   let j = i + 1;
   while (j < end) {
-    const c = s.charCodeAt(j);
+    const c = cc[j] as number;
     if (c === 34) return j + 1;
     if (c === 92) {
-      const n = s.charCodeAt(j + 1);
+      const n = j + 1 < end ? (cc[j + 1] as number) : -1;
       if (j + 1 >= end || n === 10 || n === 13 || n > 0x7f) throw syntaxError("bad quoted-pair", j);
       j += 2;
       continue;

@@ -12,6 +12,7 @@ import {
   USER_UNRESERVED,
 } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
 
 /** A `sip:` or `sips:` URI (RFC 3261 §19.1). Every part is kept as written, escapes included. */
@@ -53,12 +54,12 @@ export function isTelUri(uri: Uri): uri is TelUri {
 }
 
 /** Index after a run of `flag` characters or `%HH` escapes. */
-function scanEscaped(s: string, i: number, end: number, flag: number): number {
+function scanEscaped(cc: Uint16Array, i: number, end: number, flag: number): number {
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = cc[i] as number;
     if (c < 128 && ((CHAR[c] as number) & flag) !== 0) i++;
     else if (c === 37) {
-      if (i + 2 >= end || !has(s.charCodeAt(i + 1), HEX) || !has(s.charCodeAt(i + 2), HEX)) {
+      if (i + 2 >= end || !has(cc[i + 1] as number, HEX) || !has(cc[i + 2] as number, HEX)) {
         throw syntaxError("bad %-escape", i);
       }
       i += 3;
@@ -72,12 +73,12 @@ const PASSWORD = UNRESERVED | PASSWORD_EXTRA;
 const PARAMCHAR = UNRESERVED | PARAM_UNRESERVED;
 const HNVCHAR = UNRESERVED | HNV_UNRESERVED;
 
-function parseHost(s: string, i: number, end: number): number {
-  if (s.charCodeAt(i) === 91) {
+function parseHost(cc: Uint16Array, i: number, end: number): number {
+  if (i < end && (cc[i] as number) === 91) {
     // IPv6reference = "[" IPv6address "]"
     let j = i + 1;
     while (j < end) {
-      const c = s.charCodeAt(j);
+      const c = cc[j] as number;
       if (c === 93) break;
       if (!has(c, HEX) && c !== 58 && c !== 46) throw syntaxError("bad IPv6 reference", j);
       j++;
@@ -87,7 +88,7 @@ function parseHost(s: string, i: number, end: number): number {
   }
   let j = i;
   while (j < end) {
-    const c = s.charCodeAt(j);
+    const c = cc[j] as number;
     if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 65 && c <= 90)) j++;
     else break;
   }
@@ -95,11 +96,11 @@ function parseHost(s: string, i: number, end: number): number {
   return j;
 }
 
-function parsePort(s: string, i: number, end: number): { port: number; next: number } {
+function parsePort(cc: Uint16Array, i: number, end: number): { port: number; next: number } {
   let j = i;
   let port = 0;
-  while (j < end && has(s.charCodeAt(j), DIGIT)) {
-    port = port * 10 + (s.charCodeAt(j) - 48);
+  while (j < end && has(cc[j] as number, DIGIT)) {
+    port = port * 10 + ((cc[j] as number) - 48);
     j++;
     if (port > 65535) throw syntaxError("port out of range", i);
   }
@@ -107,15 +108,15 @@ function parsePort(s: string, i: number, end: number): { port: number; next: num
   return { port, next: j };
 }
 
-function parseUriParams(s: string, i: number, end: number, out: SipParam[]): number {
-  while (i < end && s.charCodeAt(i) === 59) {
+function parseUriParams(s: string, cc: Uint16Array, i: number, end: number, out: SipParam[]): number {
+  while (i < end && (cc[i] as number) === 59) {
     const nameStart = i + 1;
-    const nameEnd = scanEscaped(s, nameStart, end, PARAMCHAR);
+    const nameEnd = scanEscaped(cc, nameStart, end, PARAMCHAR);
     if (nameEnd === nameStart) throw syntaxError("empty URI parameter", nameStart);
     let value: string | null = null;
     i = nameEnd;
-    if (i < end && s.charCodeAt(i) === 61) {
-      const v = scanEscaped(s, i + 1, end, PARAMCHAR);
+    if (i < end && (cc[i] as number) === 61) {
+      const v = scanEscaped(cc, i + 1, end, PARAMCHAR);
       if (v === i + 1) throw syntaxError("empty URI parameter value", i);
       value = s.slice(i + 1, v);
       i = v;
@@ -127,63 +128,63 @@ function parseUriParams(s: string, i: number, end: number, out: SipParam[]): num
 
 const NONE: readonly SipParam[] = Object.freeze([]);
 
-function parseSipUri(s: string, start: number, schemeEnd: number, end: number): SipUri {
+function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: number, end: number): SipUri {
   const scheme = schemeEnd - start === 3 ? "sip" : "sips";
   let i = schemeEnd + 1;
   let user: string | undefined;
   let password: string | undefined;
   const at = s.indexOf("@", i);
   if (at >= 0 && at < end) {
-    const userEnd = scanEscaped(s, i, at, USER);
+    const userEnd = scanEscaped(cc, i, at, USER);
     if (userEnd === i) throw syntaxError("empty user part", i);
     user = s.slice(i, userEnd);
     if (userEnd < at) {
-      if (s.charCodeAt(userEnd) !== 58) throw syntaxError(`bad character "${s[userEnd]}" in user part`, userEnd);
-      const pwEnd = scanEscaped(s, userEnd + 1, at, PASSWORD);
+      if ((cc[userEnd] as number) !== 58) throw syntaxError(`bad character "${s[userEnd]}" in user part`, userEnd);
+      const pwEnd = scanEscaped(cc, userEnd + 1, at, PASSWORD);
       if (pwEnd !== at) throw syntaxError(`bad character "${s[pwEnd]}" in password`, pwEnd);
       password = s.slice(userEnd + 1, at);
     }
     i = at + 1;
   }
-  const hostEnd = parseHost(s, i, end);
+  const hostEnd = parseHost(cc, i, end);
   const host = s.slice(i, hostEnd);
   i = hostEnd;
   let port: number | undefined;
-  if (i < end && s.charCodeAt(i) === 58) {
-    const p = parsePort(s, i + 1, end);
+  if (i < end && (cc[i] as number) === 58) {
+    const p = parsePort(cc, i + 1, end);
     port = p.port;
     i = p.next;
   }
   let params = NONE;
-  if (i < end && s.charCodeAt(i) === 59) {
+  if (i < end && (cc[i] as number) === 59) {
     const list: SipParam[] = [];
-    i = parseUriParams(s, i, end, list);
+    i = parseUriParams(s, cc, i, end, list);
     params = list;
   }
   let headers = NONE;
-  if (i < end && s.charCodeAt(i) === 63) {
+  if (i < end && (cc[i] as number) === 63) {
     const list: SipParam[] = [];
     headers = list;
     do {
       const nameStart = i + 1;
-      const nameEnd = scanEscaped(s, nameStart, end, HNVCHAR);
-      if (nameEnd === nameStart || nameEnd >= end || s.charCodeAt(nameEnd) !== 61) {
+      const nameEnd = scanEscaped(cc, nameStart, end, HNVCHAR);
+      if (nameEnd === nameStart || nameEnd >= end || (cc[nameEnd] as number) !== 61) {
         throw syntaxError("bad URI header", nameStart);
       }
-      const valueEnd = scanEscaped(s, nameEnd + 1, end, HNVCHAR);
+      const valueEnd = scanEscaped(cc, nameEnd + 1, end, HNVCHAR);
       list.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
       i = valueEnd;
-    } while (i < end && s.charCodeAt(i) === 38);
+    } while (i < end && (cc[i] as number) === 38);
   }
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in SIP URI`, i);
   return { scheme, user, password, host, port, params, headers, raw: s.slice(start, end) };
 }
 
-function parseTelUri(s: string, start: number, schemeEnd: number, end: number): TelUri {
+function parseTelUri(s: string, cc: Uint16Array, start: number, schemeEnd: number, end: number): TelUri {
   let i = schemeEnd + 1;
   const numberStart = i;
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = cc[i] as number;
     // RFC 3966: digits, hex digits, "*", "#", "+", visual separators "-" "." "(" ")", and pause chars.
     if (has(c, HEX) || c === 42 || c === 35 || c === 43 || c === 45 || c === 46 || c === 40 || c === 41) i++;
     else if (c === 112 || c === 119 || c === 80 || c === 87) i++;
@@ -192,7 +193,7 @@ function parseTelUri(s: string, start: number, schemeEnd: number, end: number): 
   if (i === numberStart) throw syntaxError("empty telephone number", i);
   const number = s.slice(numberStart, i);
   const params: SipParam[] = [];
-  i = parseUriParams(s, i, end, params);
+  i = parseUriParams(s, cc, i, end, params);
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in tel URI`, i);
   return { scheme: "tel", number, params, raw: s.slice(start, end) };
 }
@@ -202,29 +203,34 @@ function parseTelUri(s: string, start: number, schemeEnd: number, end: number): 
  * anything else as an absoluteURI. Throws `SipParseError` on bad syntax.
  */
 export function parseUri(s: string, start = 0, end = s.length): Uri {
+  return parseUriC(s, mirror(s), start, end);
+}
+
+/** `parseUri` with `cc` mirroring `s` (see mirror.ts). */
+export function parseUriC(s: string, cc: Uint16Array, start: number, end: number): Uri {
   let i = start;
-  const c0 = s.charCodeAt(i);
+  const c0 = i < end ? (cc[i] as number) : -1;
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) throw syntaxError("URI must start with a scheme", i);
   i++;
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = cc[i] as number;
     if (has(c, ALNUM) || c === 43 || c === 45 || c === 46) i++;
     else break;
   }
-  if (i >= end || s.charCodeAt(i) !== 58) throw syntaxError('URI scheme must end with ":"', i);
+  if (i >= end || (cc[i] as number) !== 58) throw syntaxError('URI scheme must end with ":"', i);
   const len = i - start;
   if (len === 3 || len === 4) {
     // Scheme names are case-insensitive; OR-ing 0x20 lowercases the letters checked here.
-    const c1 = s.charCodeAt(start + 1) | 0x20;
-    const c2 = s.charCodeAt(start + 2) | 0x20;
+    const c1 = (cc[start + 1] as number) | 0x20;
+    const c2 = (cc[start + 2] as number) | 0x20;
     const c0l = c0 | 0x20;
-    if (c0l === 0x73 && c1 === 0x69 && c2 === 0x70 && (len === 3 || (s.charCodeAt(start + 3) | 0x20) === 0x73)) {
-      return parseSipUri(s, start, i, end);
+    if (c0l === 0x73 && c1 === 0x69 && c2 === 0x70 && (len === 3 || ((cc[start + 3] as number) | 0x20) === 0x73)) {
+      return parseSipUri(s, cc, start, i, end);
     }
-    if (len === 3 && c0l === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelUri(s, start, i, end);
+    if (len === 3 && c0l === 0x74 && c1 === 0x65 && c2 === 0x6c) return parseTelUri(s, cc, start, i, end);
   }
   const restStart = i + 1;
-  const restEnd = scanEscaped(s, restStart, end, URIC);
+  const restEnd = scanEscaped(cc, restStart, end, URIC);
   if (restEnd === restStart) throw syntaxError("empty URI after scheme", restStart);
   if (restEnd !== end) throw syntaxError(`unexpected "${s[restEnd]}" in URI`, restEnd);
   return { scheme: s.slice(start, i).toLowerCase(), rest: s.slice(restStart, end), raw: s.slice(start, end) };

@@ -1,5 +1,6 @@
-import { PAST_END, scan, skipWsp, TOKEN } from "./chars.js";
+import { PAST_END, scanC, skipWspC, TOKEN } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
 import { paramCursor, readGenericParams } from "./params.js";
 
@@ -23,14 +24,14 @@ export function isRfc3261Branch(branch: string | undefined): boolean {
   return branch !== undefined && branch.length > 7 && branch.startsWith("z9hG4bK");
 }
 
-function expectSlash(s: string, i: number, end: number): number {
-  i = skipWsp(s, i, end);
-  if (i >= end || s.charCodeAt(i) !== 47) throw syntaxError('expected "/" in Via sent-protocol', i);
-  return skipWsp(s, i + 1, end);
+function expectSlash(cc: Uint16Array, i: number, end: number): number {
+  i = skipWspC(cc, i, end);
+  if (i >= end || (cc[i] as number) !== 47) throw syntaxError('expected "/" in Via sent-protocol', i);
+  return skipWspC(cc, i + 1, end);
 }
 
-function token(s: string, i: number, end: number, what: string): number {
-  const e = scan(s, i, end, TOKEN);
+function token(cc: Uint16Array, i: number, end: number, what: string): number {
+  const e = scanC(cc, i, end, TOKEN);
   if (e === i) throw syntaxError(`missing ${what} in Via`, i);
   return e;
 }
@@ -39,15 +40,15 @@ function token(s: string, i: number, end: number, what: string): number {
 const sentByCursor = { next: 0, port: undefined as number | undefined };
 
 /** sent-by = host [ COLON port ]; returns the host and leaves the port and end in `sentByCursor`. */
-function parseSentBy(s: string, i: number, end: number): string {
+function parseSentBy(s: string, cc: Uint16Array, i: number, end: number): string {
   let j = i;
-  if (i < end && s.charCodeAt(i) === 91) {
+  if (i < end && (cc[i] as number) === 91) {
     j = s.indexOf("]", i);
     if (j < 0 || j >= end) throw syntaxError("unterminated IPv6 reference in Via", i);
     j++;
   } else {
     while (j < end) {
-      const c = s.charCodeAt(j);
+      const c = cc[j] as number;
       if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 46 || c === 45 || (c >= 65 && c <= 90)) j++;
       else break;
     }
@@ -55,16 +56,16 @@ function parseSentBy(s: string, i: number, end: number): string {
   if (j === i) throw syntaxError("missing sent-by host in Via", i);
   const host = s.slice(i, j);
   let port: number | undefined;
-  let k = skipWsp(s, j, end);
-  if (k < end && s.charCodeAt(k) === 58) {
-    k = skipWsp(s, k + 1, end);
+  let k = skipWspC(cc, j, end);
+  if (k < end && (cc[k] as number) === 58) {
+    k = skipWspC(cc, k + 1, end);
     const start = k;
     let n = 0;
-    let c = k < end ? s.charCodeAt(k) : PAST_END;
+    let c = k < end ? (cc[k] as number) : PAST_END;
     while (c >= 48 && c <= 57) {
       n = n * 10 + c - 48;
       if (n > 65535) throw syntaxError("Via port out of range", start);
-      c = ++k < end ? s.charCodeAt(k) : PAST_END;
+      c = ++k < end ? (cc[k] as number) : PAST_END;
     }
     if (k === start) throw syntaxError("missing Via port", k);
     port = n;
@@ -98,10 +99,10 @@ function viaParamName(name: string): string | undefined {
 }
 
 /** The transport at `s[i, i+3)`, sharing one string for the common UDP/TCP/TLS spellings. */
-function commonTransport(s: string, i: number): string {
-  const a = s.charCodeAt(i);
-  const b = s.charCodeAt(i + 1);
-  const c = s.charCodeAt(i + 2);
+function commonTransport(s: string, cc: Uint16Array, i: number): string {
+  const a = cc[i] as number;
+  const b = cc[i + 1] as number;
+  const c = cc[i + 2] as number;
   if (a === 85 && b === 68 && c === 80) return "UDP";
   if (a === 84 && b === 67 && c === 80) return "TCP";
   if (a === 84 && b === 76 && c === 83) return "TLS";
@@ -121,30 +122,34 @@ function checkParam(name: string, v: string | null, at: number): void {
 
 /** Parses every Via value in one header field (comma-separated) and appends them to `out`. */
 export function parseViaList(s: string, out: Via[] = []): Via[] {
-  const end = s.length;
-  let i = 0;
+  return parseViaListC(s, mirror(s), 0, s.length, out);
+}
+
+/** `parseViaList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts). */
+export function parseViaListC(s: string, cc: Uint16Array, start: number, end: number, out: Via[]): Via[] {
+  let i = start;
   for (;;) {
-    i = skipWsp(s, i, end);
-    const start = i;
+    i = skipWspC(cc, i, end);
+    const at = i;
     let protocol: string;
-    if (s.startsWith("SIP/2.0/", i)) {
+    if (s.startsWith("SIP/2.0/", i) && i + 8 <= end) {
       protocol = "SIP/2.0";
       i += 8;
     } else {
-      let e = token(s, i, end, "protocol name");
+      let e = token(cc, i, end, "protocol name");
       const name = s.slice(i, e);
-      i = expectSlash(s, e, end);
-      e = token(s, i, end, "protocol version");
+      i = expectSlash(cc, e, end);
+      e = token(cc, i, end, "protocol version");
       protocol = `${name}/${s.slice(i, e)}`;
-      i = expectSlash(s, e, end);
+      i = expectSlash(cc, e, end);
     }
-    const e = token(s, i, end, "transport");
-    const transport = e - i === 3 ? commonTransport(s, i) : s.slice(i, e);
-    i = skipWsp(s, e, end);
+    const e = token(cc, i, end, "transport");
+    const transport = e - i === 3 ? commonTransport(s, cc, i) : s.slice(i, e);
+    i = skipWspC(cc, e, end);
     if (i === e) throw syntaxError("expected whitespace before Via sent-by", i);
-    const host = parseSentBy(s, i, end);
+    const host = parseSentBy(s, cc, i, end);
     const port = sentByCursor.port;
-    const params = readGenericParams(s, sentByCursor.next, end, true);
+    const params = readGenericParams(s, cc, sentByCursor.next, end, true);
     let branch: string | undefined;
     let received: string | undefined;
     let rport: number | null | undefined;
@@ -156,13 +161,13 @@ export function parseViaList(s: string, out: Via[] = []): Via[] {
       if (first !== 0x62 && first !== 0x72 && first !== 0x74) continue; // b, r, t
       const name = viaParamName(p.name);
       if (name === undefined) continue;
-      checkParam(name, p.value, start);
+      checkParam(name, p.value, at);
       if (name === "branch") branch ??= p.value ?? undefined;
       else if (name === "received") received ??= p.value ?? undefined;
       else if (name === "rport") rport = p.value === null ? null : Number(p.value);
     }
     out.push({ protocol, transport, host, port, params, branch, received, rport });
-    i = skipWsp(s, paramCursor.pos, end);
+    i = skipWspC(cc, paramCursor.pos, end);
     if (i >= end) return out;
     i++; // the comma
   }
