@@ -11,12 +11,14 @@ import {
   COLUMNS,
   type LoadTarget,
   offerLoad,
+  orTimeout,
   type ProsodyKind,
   RATES,
   row,
   SECONDS,
   startBenchProsody,
   startGateway,
+  within,
 } from "./e2e-support.js";
 
 function messageBytes(localPort: number, tag: string, seq: number): Buffer {
@@ -56,13 +58,17 @@ export async function run(): Promise<BenchTable[]> {
   };
   try {
     for (const kind of ["stock", "nagle off"] as ProsodyKind[]) {
-      const prosody = await startBenchProsody(kind, ["alice"]);
+      const prosody = await orTimeout(startBenchProsody(kind, ["alice"]), 30_000, "prosody");
       let alice: XmppTestClient | undefined;
       try {
-        alice = await xmppClient({ service: prosody.service, domain: "localhost", username: "alice", password: "pw" });
+        alice = await orTimeout(
+          xmppClient({ service: prosody.service, domain: "localhost", username: "alice", password: "pw" }),
+          20_000,
+          "xmpp client",
+        );
         alice.xmpp.on("stanza", onStanza);
         for (const mode of ["embedded", "nats"] as const) {
-          const gateway = await startGateway(mode, prosody, localPort);
+          const gateway = await orTimeout(startGateway(mode, prosody, localPort), 40_000, "gateway");
           try {
             const target = (count: number): LoadTarget => {
               const tag = randomBytes(4).toString("hex");
@@ -80,17 +86,17 @@ export async function run(): Promise<BenchTable[]> {
               rows.push([...row(mode, kind, result), successes - before]);
             }
           } finally {
-            await gateway.stop();
+            await within(gateway.stop(), 15_000);
           }
         }
       } finally {
-        await alice?.stop();
-        await prosody.stop();
+        await within(alice?.stop(), 3000); // a client with a full send queue may never flush its goodbye
+        await within(prosody.stop(), 10_000);
       }
     }
   } finally {
     socket.close();
-    await cleanup();
+    await within(cleanup(), 20_000);
   }
   return [
     {

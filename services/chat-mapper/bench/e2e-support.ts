@@ -95,7 +95,10 @@ export async function startGateway(
     nats,
     cpu: () => cpuSeconds(child.child.pid) + cpuSeconds(nats?.pid),
     async stop() {
+      // A gateway buried in backlog may not get to its drain timer: SIGKILL after a grace period.
+      const killed = setTimeout(() => void child.kill("SIGKILL"), 8000);
       await child.kill("SIGTERM");
+      clearTimeout(killed);
       await nats?.stop();
     },
   };
@@ -192,4 +195,31 @@ export function row(mode: string, prosody: string, r: LoadResult): (string | num
     r.p99Ms,
     r.cpuMicrosPerMessage,
   ];
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+export async function within(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise?.catch(() => undefined),
+    new Promise((r) => {
+      timer = setTimeout(r, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Waits for `promise`; rejects when it takes longer than `ms` (a stuck peer must not hang `pnpm bench`). */
+export async function orTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`${what}: no result after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

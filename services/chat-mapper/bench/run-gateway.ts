@@ -25,7 +25,7 @@ if (profileFile) {
       setTimeout(
         () => {
           session.post("Profiler.stop", (err, result) => {
-            if (!err) writeFileSync(profileFile, JSON.stringify(result.profile));
+            if (!err) writeFileSync(`${profileFile}.${process.pid}`, JSON.stringify(result.profile));
           });
         },
         Number(process.env.CHAT_GATEWAY_CPU_PROFILE_MS ?? "8000"),
