@@ -175,6 +175,19 @@ export abstract class HeaderFields {
     return (this.#valueSpans as number[])[2 * i + 1] as number;
   }
 
+  /** The line index of the header with lookup key `key`, which must appear exactly once. */
+  protected singleIndex(key: string): number {
+    let found = -1;
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== key) continue;
+      if (found >= 0) throw new SipParseError(`more than one ${canonicalHeaderName(key)} header`);
+      found = i;
+    }
+    if (found < 0) throw new SipParseError(`missing ${canonicalHeaderName(key)} header`);
+    return found;
+  }
+
   /** The single value of the header with lookup key `key` (lowercase long form); it must appear exactly once. */
   protected single(key: string): string {
     let found: string | undefined;

@@ -12,9 +12,12 @@ export interface MediaType {
 }
 
 export function parseMediaType(value: string): MediaType {
-  const cc = mirror(value);
-  const end = value.length;
-  const i = skipWspC(cc, 0, end);
+  return parseMediaTypeC(value, mirror(value), 0, value.length);
+}
+
+/** `parseMediaType` over `value[start, end)` with `cc` mirroring it; offsets in errors are absolute. */
+export function parseMediaTypeC(value: string, cc: Uint16Array, start: number, end: number): MediaType {
+  const i = skipWspC(cc, start, end);
   const t = scanC(cc, i, end, TOKEN);
   let j = skipWspC(cc, t, end);
   if (t === i || j >= end || cc[j] !== 47) throw syntaxError("bad media type", i);

@@ -2,18 +2,20 @@ import { SipParseError } from "./errors.js";
 import { HeaderFields } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
 import type { MediaType } from "./media-type.js";
-import { parseMediaType } from "./media-type.js";
+import { parseMediaType, parseMediaTypeC } from "./media-type.js";
 import { mirrorHead } from "./mirror.js";
 import type { NameAddr } from "./name-addr.js";
 import { parseNameAddr, parseNameAddrAt, parseNameAddrList, parseNameAddrListC } from "./name-addr.js";
 import type { CSeq } from "./scalars.js";
 import {
   checkCallId,
+  checkCallIdC,
   parseCSeq,
-  parseDeltaSeconds,
-  parseMaxForwards,
+  parseCSeqC,
   parseSipDate,
   parseTokenList,
+  parseUint,
+  parseUintC,
 } from "./scalars.js";
 import type { Via } from "./via.js";
 import { parseViaList, parseViaListC } from "./via.js";
@@ -21,6 +23,7 @@ import { parseViaList, parseViaListC } from "./via.js";
 export type { SipHeader } from "./header-fields.js";
 
 const UNSET: unique symbol = Symbol("unset");
+const MAX_U32 = 4294967295;
 
 /** A parse error from a value parsed in place, with its offset made relative to the value again. */
 function relativeTo(e: unknown, start: number): unknown {
@@ -139,20 +142,60 @@ export abstract class SipMessage extends HeaderFields {
   }
 
   get callId(): string {
-    if (this.#callId === UNSET) this.#callId = checkCallId(this.single("call-id"));
+    if (this.#callId === UNSET) {
+      const i = this.singleIndex("call-id");
+      const value = this.values[i] as string;
+      const source = this.sourceOf(i);
+      if (source === undefined) checkCallId(value);
+      else {
+        const start = this.valueStart(i);
+        try {
+          checkCallIdC(mirrorHead(source), start, this.valueEnd(i));
+        } catch (e) {
+          throw relativeTo(e, start);
+        }
+      }
+      this.#callId = value;
+    }
     return this.#callId as string;
   }
 
   get cseq(): CSeq {
-    if (this.#cseq === UNSET) this.#cseq = parseCSeq(this.single("cseq"));
+    if (this.#cseq === UNSET) {
+      const i = this.singleIndex("cseq");
+      const source = this.sourceOf(i);
+      if (source === undefined) this.#cseq = parseCSeq(this.values[i] as string);
+      else {
+        const start = this.valueStart(i);
+        try {
+          this.#cseq = parseCSeqC(source, mirrorHead(source), start, this.valueEnd(i));
+        } catch (e) {
+          throw relativeTo(e, start);
+        }
+      }
+    }
     return this.#cseq as CSeq;
+  }
+
+  /** `parseUint` on line `i`, in place when possible. */
+  #uintAt(i: number, max: number, what: string): number {
+    const source = this.sourceOf(i);
+    if (source === undefined) return parseUint(this.values[i] as string, max, what);
+    const start = this.valueStart(i);
+    try {
+      return parseUintC(mirrorHead(source), start, this.valueEnd(i), max, what);
+    } catch (e) {
+      throw relativeTo(e, start);
+    }
   }
 
   /** Max-Forwards, or `undefined` when absent (RFC 2543 peers omit it, RFC 4475 §3.4.1). */
   get maxForwards(): number | undefined {
     if (this.#maxForwards === UNSET) {
       this.#maxForwards =
-        this.keys.indexOf("max-forwards") >= 0 ? parseMaxForwards(this.single("max-forwards")) : undefined;
+        this.keys.indexOf("max-forwards") >= 0
+          ? this.#uintAt(this.singleIndex("max-forwards"), 255, "Max-Forwards")
+          : undefined;
     }
     return this.#maxForwards as number | undefined;
   }
@@ -190,8 +233,18 @@ export abstract class SipMessage extends HeaderFields {
 
   get contentType(): MediaType | undefined {
     if (this.#contentType === UNSET) {
-      const v = this.first("content-type");
-      this.#contentType = v === undefined ? undefined : parseMediaType(v);
+      const i = this.keys.indexOf("content-type");
+      const source = i < 0 ? undefined : this.sourceOf(i);
+      if (i < 0) this.#contentType = undefined;
+      else if (source === undefined) this.#contentType = parseMediaType(this.values[i] as string);
+      else {
+        const start = this.valueStart(i);
+        try {
+          this.#contentType = parseMediaTypeC(source, mirrorHead(source), start, this.valueEnd(i));
+        } catch (e) {
+          throw relativeTo(e, start);
+        }
+      }
     }
     return this.#contentType as MediaType | undefined;
   }
@@ -199,8 +252,8 @@ export abstract class SipMessage extends HeaderFields {
   /** Expires in seconds, or `undefined` when absent. Throws above 2**32-1 (RFC 4475 §3.1.2.4). */
   get expires(): number | undefined {
     if (this.#expires === UNSET) {
-      const v = this.first("expires");
-      this.#expires = v === undefined ? undefined : parseDeltaSeconds(v);
+      const i = this.keys.indexOf("expires");
+      this.#expires = i < 0 ? undefined : this.#uintAt(i, MAX_U32, "Expires");
     }
     return this.#expires as number | undefined;
   }

@@ -6,7 +6,7 @@ import { headerKeyAt, nameHashStep } from "./header-names.js";
 import { mirrorHead } from "./mirror.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
-import { parseUint } from "./scalars.js";
+import { parseUint, parseUintC } from "./scalars.js";
 import type { RequestLine, StatusLine } from "./start-line.js";
 import { parseStartLine } from "./start-line.js";
 import { validateMessage } from "./validate.js";
@@ -134,11 +134,27 @@ function recoverContext(head: string, lineEnd: number, partial: PartialMessage):
 }
 
 /** Content-Length from the header lines; conflicting repeats are a framing error (RFC 4475 §3.3.9). */
-function contentLengthOf(keys: readonly string[], values: readonly string[]): number {
+function contentLengthOf(
+  head: string,
+  keys: readonly string[],
+  values: readonly string[],
+  valueSpans: readonly number[],
+): number {
   let length = -1;
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] !== "content-length") continue;
-    const v = parseUint(values[i] ?? "", MAX_CONTENT_LENGTH, "Content-Length");
+    const start = valueSpans[2 * i] as number;
+    let v: number;
+    if (start < 0) v = parseUint(values[i] ?? "", MAX_CONTENT_LENGTH, "Content-Length");
+    else {
+      // In place: the header text is still mirrored from splitHeaders.
+      try {
+        v = parseUintC(mirrorHead(head), start, valueSpans[2 * i + 1] as number, MAX_CONTENT_LENGTH, "Content-Length");
+      } catch (e) {
+        if (!(e instanceof SipParseError)) throw e;
+        throw syntaxError(e.message, e.offset - start);
+      }
+    }
     if (length >= 0 && v !== length) throw syntaxError("conflicting Content-Length values", -1);
     length = v;
   }
@@ -188,7 +204,7 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
   partial.values = values;
   splitHeaders(head, lineEnd + 2, partial, names.spans, values, names.valueSpans);
   const keys = partial.keys as string[];
-  const length = contentLengthOf(keys, values);
+  const length = contentLengthOf(head, keys, values, names.valueSpans);
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
   // after Content-Length are ignored (RFC 4475 §3.1.1.8). Text input stays text until `body` is read.
   let body: Buffer | string = rest;

@@ -1,5 +1,6 @@
-import { DIGIT, has, PAST_END, scan, skipWsp, TOKEN, WORD } from "./chars.js";
+import { scan, scanC, skipWsp, skipWspC, TOKEN, WORD } from "./chars.js";
 import { syntaxError } from "./errors.js";
+import { mirror } from "./mirror.js";
 
 /** CSeq (RFC 3261 §20.16): a sequence number below 2**32 and a method. */
 export interface CSeq {
@@ -9,51 +10,52 @@ export interface CSeq {
 
 const MAX_U32 = 4294967295;
 
+/** Where the last `readUint` stopped (a shared cursor instead of a result object). */
+const uintCursor = { next: 0 };
+
 /** Reads 1*DIGIT at `i` as a number no larger than `max`; leading zeros are fine (RFC 4475 §3.1.1.1). */
-function readUint(s: string, i: number, end: number, max: number, what: string): { value: number; next: number } {
+function readUint(cc: Uint16Array, i: number, end: number, max: number, what: string): number {
   let j = i;
   let n = 0;
-  while (j < end && has(s.charCodeAt(j), DIGIT)) {
-    n = n * 10 + (s.charCodeAt(j) - 48);
+  while (j < end) {
+    const c = cc[j] as number;
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
     if (n > max) throw syntaxError(`${what} is larger than ${max}`, i);
     j++;
   }
   if (j === i) throw syntaxError(`${what} is not a number`, i);
-  return { value: n, next: j };
+  uintCursor.next = j;
+  return n;
 }
 
-/**
- * Parses a whole header value that must be 1*DIGIT no larger than `max`. Scans with its own loop:
- * "Content-Length: 0" gives a one-character string, which V8 keeps internalized, a string shape the
- * shared scanners should not see (see the note in chars.ts).
- */
+/** Parses a whole header value that must be 1*DIGIT no larger than `max`. */
 export function parseUint(value: string, max: number, what: string): number {
-  const end = value.length;
-  let i = 0;
-  let c = end > 0 ? value.charCodeAt(0) : PAST_END;
-  while (c === 32 || c === 9) c = ++i < end ? value.charCodeAt(i) : PAST_END;
-  const start = i;
-  let n = 0;
-  while (c >= 48 && c <= 57) {
-    n = n * 10 + (c - 48);
-    if (n > max) throw syntaxError(`${what} is larger than ${max}`, start);
-    c = ++i < end ? value.charCodeAt(i) : PAST_END;
-  }
-  if (i === start) throw syntaxError(`${what} is not a number`, start);
-  const digitsEnd = i;
-  while (c === 32 || c === 9) c = ++i < end ? value.charCodeAt(i) : PAST_END;
-  if (i !== end) throw syntaxError(`${what} is not a number`, digitsEnd);
+  return parseUintC(mirror(value), 0, value.length, max, what);
+}
+
+/** `parseUint` over `[start, end)` of mirrored codes (see mirror.ts); offsets in errors are absolute. */
+export function parseUintC(cc: Uint16Array, start: number, end: number, max: number, what: string): number {
+  const i = skipWspC(cc, start, end);
+  const n = readUint(cc, i, end, max, what);
+  const digitsEnd = uintCursor.next;
+  if (skipWspC(cc, digitsEnd, end) !== end) throw syntaxError(`${what} is not a number`, digitsEnd);
   return n;
 }
 
 export function parseCSeq(value: string): CSeq {
-  const end = value.length;
-  const r = readUint(value, skipWsp(value, 0, end), end, MAX_U32, "CSeq sequence number");
-  const m = skipWsp(value, r.next, end);
-  if (m === r.next) throw syntaxError("expected whitespace after CSeq number", m);
-  const methodEnd = scan(value, m, end, TOKEN);
-  if (methodEnd === m || skipWsp(value, methodEnd, end) !== end) throw syntaxError("bad CSeq method", m);
-  return { seq: r.value, method: value.slice(m, methodEnd) };
+  return parseCSeqC(value, mirror(value), 0, value.length);
+}
+
+/** `parseCSeq` over `s[start, end)` with `cc` mirroring `s`; offsets in errors are absolute. */
+export function parseCSeqC(s: string, cc: Uint16Array, start: number, end: number): CSeq {
+  const seq = readUint(cc, skipWspC(cc, start, end), end, MAX_U32, "CSeq sequence number");
+  const next = uintCursor.next;
+  const m = skipWspC(cc, next, end);
+  if (m === next) throw syntaxError("expected whitespace after CSeq number", m);
+  const methodEnd = scanC(cc, m, end, TOKEN);
+  if (methodEnd === m || skipWspC(cc, methodEnd, end) !== end) throw syntaxError("bad CSeq method", m);
+  return { seq, method: s.slice(m, methodEnd) };
 }
 
 /** Max-Forwards (RFC 3261 §20.22): 0-255. */
@@ -68,16 +70,20 @@ export function parseDeltaSeconds(value: string, what = "Expires"): number {
 
 /** Checks a Call-ID (RFC 3261 §25.1: callid = word ["@" word]) and returns it. */
 export function checkCallId(value: string): string {
-  const end = value.length;
-  let i = scan(value, 0, end, WORD);
-  if (i === 0) throw syntaxError("empty or malformed Call-ID", 0);
-  if (i < end && value.charCodeAt(i) === 64) {
-    const j = scan(value, i + 1, end, WORD);
+  checkCallIdC(mirror(value), 0, value.length);
+  return value;
+}
+
+/** `checkCallId` over `[start, end)` of mirrored codes (see mirror.ts); offsets in errors are absolute. */
+export function checkCallIdC(cc: Uint16Array, start: number, end: number): void {
+  let i = scanC(cc, start, end, WORD);
+  if (i === start) throw syntaxError("empty or malformed Call-ID", start);
+  if (i < end && cc[i] === 64) {
+    const j = scanC(cc, i + 1, end, WORD);
     if (j === i + 1) throw syntaxError("empty word after @ in Call-ID", i);
     i = j;
   }
   if (i !== end) throw syntaxError("malformed Call-ID", i);
-  return value;
 }
 
 /** Splits a comma-separated list of tokens (Require, Supported, Allow...), trimming LWS. */
