@@ -1,8 +1,8 @@
-// MSRP over TLS (msrps): the edge's TLS listener and its TLS client side, with a throw-away certificate.
+// MSRP over TLS (msrps): the edge's TLS listener and its TLS client side, with a throw-away certificate from a test CA.
 import type { Bus } from "@stox/bus";
+import { cleanup, makeTestCertificates, type TestCertificates } from "@stox/test-harness";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BusFactory } from "./helpers/buses.js";
-import { makeTestCert, type TestCert } from "./helpers/certs.js";
 import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
@@ -11,14 +11,15 @@ import { textSend } from "./helpers/wire.js";
 
 export function defineTlsFlows(makeBus: BusFactory): void {
   let bus: Bus;
-  let cert: TestCert;
+  let cert: TestCertificates;
   const scope = new Scope();
   beforeAll(async () => {
-    cert = makeTestCert();
+    cert = makeTestCertificates({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
     bus = await makeBus();
   });
   afterAll(async () => {
     await bus.drain();
+    await cleanup();
   });
   afterEach(() => scope.close());
 
@@ -44,7 +45,7 @@ export function defineTlsFlows(makeBus: BusFactory): void {
       });
       const port = edge.edge.localPort(true);
       expect(opened.localPath[0]).toMatch(new RegExp(`^msrps://localhost:${port}/[A-Za-z0-9]{20};tcp$`));
-      const peer = scope.add(await RawPeer.connect(port, { ca: cert.cert }), (p) => p.close());
+      const peer = scope.add(await RawPeer.connect(port, { ca: cert.ca.cert }), (p) => p.close());
       const send = textSend(opened.localPath[0] as string, "tls00001", "mtls0001", "over TLS").toString();
       peer.write(send.replace("From-Path: msrp://", "From-Path: msrps://"));
       expect(await peer.status("tls00001")).toBe(200);
@@ -52,7 +53,7 @@ export function defineTlsFlows(makeBus: BusFactory): void {
     });
 
     it("connects out over TLS when active and verifies the peer's certificate (MSRP-TLS-01, MSRP-CONN-03)", async () => {
-      const { edge } = await tlsEdge(cert.cert);
+      const { edge } = await tlsEdge(cert.ca.cert);
       const server = scope.add(await PeerServer.start(cert), (s) => s.stop());
       const opened = await edge.open({ role: "offerer", isSecure: true });
       const remote = { path: [`msrps://localhost:${server.port}/tlsPeer0001;tcp`], setup: "passive" };
@@ -62,7 +63,7 @@ export function defineTlsFlows(makeBus: BusFactory): void {
     });
 
     it("refuses a TLS peer whose certificate it cannot verify and ends the session", async () => {
-      const { edge, mapper } = await tlsEdge(); // no CA: the self-signed peer is not trusted
+      const { edge, mapper } = await tlsEdge(); // no CA: the test CA is not trusted
       const server = scope.add(await PeerServer.start(cert), (s) => s.stop());
       const opened = await edge.open({ role: "offerer", isSecure: true });
       const remote = { path: [`msrps://localhost:${server.port}/tlsPeer0002;tcp`], setup: "passive" };

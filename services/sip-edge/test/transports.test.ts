@@ -1,8 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect as netConnect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { type Bus, createMemoryBus } from "@stox/bus";
 import {
@@ -15,6 +11,7 @@ import {
   sipResponseReceivedCodec,
 } from "@stox/events";
 import { parseSipMessage, type SipResponse } from "@stox/sip-parser";
+import { cleanup, makeTestCertificates } from "@stox/test-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { defaultConfig } from "../src/config.js";
@@ -34,39 +31,16 @@ function readUntil(socket: Socket, done: (b: string) => boolean): Promise<string
 }
 
 describe("stream and WebSocket transports", () => {
-  let dir: string;
+  let ca: string;
   let cert: string;
   let key: string;
   let bus: Bus;
   let edge: SipEdge;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "sip-edge-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(join(dir, "cert.pem"), "utf8");
-    key = readFileSync(join(dir, "key.pem"), "utf8");
+    const certs = makeTestCertificates({ commonName: "localhost", altNames: ["127.0.0.1", "localhost"] });
+    ({ cert, key } = certs);
+    ca = certs.ca.cert;
     bus = createMemoryBus();
     bus.subscribe(sipInSubject("message"), (msg) => {
       const answer = () =>
@@ -85,14 +59,14 @@ describe("stream and WebSocket transports", () => {
         tlsCert: cert,
         tlsKey: key,
       }),
-      tlsClient: { ca: cert },
+      tlsClient: { ca },
     });
   });
 
   afterAll(async () => {
     await edge?.stop();
     await bus?.drain();
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup();
   });
 
   it("frames TCP by Content-Length: two requests in one chunk, one split across chunks (RFC 3261 §18.3)", async () => {
@@ -152,7 +126,7 @@ describe("stream and WebSocket transports", () => {
     const socket = tlsConnect({
       host: "127.0.0.1",
       port: edge.address("tls")?.port ?? 0,
-      ca: cert,
+      ca,
       servername: "localhost",
     });
     await new Promise((r) => socket.once("secureConnect", r));
@@ -217,7 +191,7 @@ describe("stream and WebSocket transports", () => {
         transports: [{ protocol: "tls", address: "127.0.0.1", port: 0 }],
         tlsCert: cert,
         tlsKey: key,
-        tlsClientCa: cert, // the self-signed certificate is its own CA
+        tlsClientCa: ca,
         trustedPeers: ["10.0.0.0/8"], // loopback is not trusted by address
       }),
     });
@@ -226,7 +200,7 @@ describe("stream and WebSocket transports", () => {
         const socket = tlsConnect({
           host: "127.0.0.1",
           port: strict.address("tls")?.port ?? 0,
-          ca: cert,
+          ca,
           servername: "localhost",
           ...(withCert ? { cert, key } : {}),
         });

@@ -17,6 +17,8 @@ import {
   cleanup,
   type Element,
   freePort,
+  makeTestCa,
+  makeTestCertificates,
   type NatsHandle,
   type ProsodyHandle,
   startNats,
@@ -29,7 +31,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S2sTarget } from "../src/s2s/s2s-resolver.js";
 import { type S2sFixture, startS2sEdge } from "./support/s2s-fixture.js";
-import { createTestPki, type TestPki } from "./support/test-certs.js";
 
 const DOMAIN = "localhost";
 const GATEWAY = "sip.localhost";
@@ -40,7 +41,6 @@ let bus: Bus;
 let prosody: ProsodyHandle;
 let edge: S2sFixture;
 let juliet: XmppTestClient;
-let pki: TestPki;
 const events: XmppStanzaReceived[] = [];
 const routes = new Map<string, S2sTarget>();
 
@@ -48,9 +48,9 @@ beforeAll(async () => {
   nats = await startNats({ isPrivate: true });
   bus = await connectNatsBus({ url: nats.url, name: "xmpp-edge-s2s-tls-int" });
   const edgePort = await freePort();
-  pki = createTestPki();
-  const prosodyCert = pki.issue(DOMAIN);
-  const edgeCert = pki.issue(GATEWAY);
+  const pki = makeTestCa();
+  const prosodyCert = makeTestCertificates({ commonName: DOMAIN, ca: pki });
+  const edgeCert = makeTestCertificates({ commonName: GATEWAY, ca: pki });
   prosody = await startProsody({
     domain: DOMAIN,
     users: [{ user: "juliet", password: "pw" }],
@@ -59,7 +59,7 @@ beforeAll(async () => {
       `plugin_paths = { ${JSON.stringify(PLUGINS)} }`,
       'modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "version", "time", "tls", "dialback", "stox_s2s_route" }',
       `stox_s2s_routes = { [${JSON.stringify(GATEWAY)}] = { "127.0.0.1", ${edgePort} } }`,
-      `ssl = { certificate = ${JSON.stringify(prosodyCert.certFile)}, key = ${JSON.stringify(prosodyCert.keyFile)}, cafile = ${JSON.stringify(pki.caFile)} }`,
+      `ssl = { certificate = ${JSON.stringify(prosodyCert.certFile)}, key = ${JSON.stringify(prosodyCert.keyFile)}, cafile = ${JSON.stringify(pki.certFile)} }`,
       "s2s_require_encryption = true",
       "s2s_secure_auth = true",
     ].join("\n"),
@@ -70,7 +70,7 @@ beforeAll(async () => {
     routes,
     bus,
     cert: edgeCert,
-    caFile: pki.caFile,
+    caFile: pki.certFile,
     requireTls: true,
     env: { XMPP_EDGE_S2S_PORT: String(edgePort) },
   });
@@ -92,7 +92,6 @@ afterAll(async () => {
   await edge?.stop();
   await bus?.drain();
   await cleanup();
-  pki?.remove();
 });
 
 function errorCondition(stanza: Element): string | undefined {

@@ -10,6 +10,7 @@ import {
   xmppStanzaReceivedCodec,
   xmppStanzaReplyCodec,
 } from "@stox/events";
+import { cleanup, makeTestCa, makeTestCertificates, type TestCa } from "@stox/test-harness";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dialbackKey } from "../src/s2s/dialback-key.js";
 import type { S2sTarget } from "../src/s2s/s2s-resolver.js";
@@ -17,7 +18,6 @@ import { createSrvResolver } from "../src/s2s/s2s-resolver.js";
 import { el } from "../src/xml/xml-element.js";
 import { RawStream } from "./support/raw-stream.js";
 import { type S2sFixture, startS2sEdge } from "./support/s2s-fixture.js";
-import { createTestPki, type TestPki } from "./support/test-certs.js";
 
 const silentSockets = new Set<Socket>();
 /** A TCP peer that accepts and never says a word. */
@@ -30,14 +30,14 @@ function silentServer() {
 
 const A = "sip.a.test";
 const B = "xmpp.b.test";
-let pki: TestPki;
+let pki: TestCa;
 let running: S2sFixture[] = [];
 let raws: RawStream[] = [];
 
 beforeAll(() => {
-  pki = createTestPki();
+  pki = makeTestCa();
 });
-afterAll(() => pki.remove());
+afterAll(() => cleanup());
 afterEach(async () => {
   for (const r of raws) r.close();
   await Promise.all(running.map((f) => f.stop()));
@@ -48,19 +48,22 @@ afterEach(async () => {
 async function pair(options: { tls?: "trusted" | "untrusted" | "none" } = {}) {
   const routes = new Map<string, S2sTarget>();
   const tls = options.tls ?? "none";
-  const other = tls === "untrusted" ? createTestPki("another CA") : undefined;
+  const other = tls === "untrusted" ? makeTestCa("another CA") : undefined;
   const a = await startS2sEdge({
     domain: A,
     routes,
-    ...(tls !== "none" ? { cert: (other ?? pki).issue(A), caFile: pki.caFile, requireTls: true } : {}),
+    ...(tls !== "none"
+      ? { cert: makeTestCertificates({ commonName: A, ca: other ?? pki }), caFile: pki.certFile, requireTls: true }
+      : {}),
   });
   const b = await startS2sEdge({
     domain: B,
     routes,
-    ...(tls !== "none" ? { cert: pki.issue(B), caFile: pki.caFile, requireTls: true } : {}),
+    ...(tls !== "none"
+      ? { cert: makeTestCertificates({ commonName: B, ca: pki }), caFile: pki.certFile, requireTls: true }
+      : {}),
   });
   running.push(a, b);
-  other?.remove();
   return { a, b, routes };
 }
 

@@ -1,4 +1,11 @@
 export {
+  makeTestCa,
+  makeTestCertificates,
+  type TestCa,
+  type TestCertificateOptions,
+  type TestCertificates,
+} from "./certificates.js";
+export {
   type CleanupReport,
   type CleanupTask,
   cleanup,

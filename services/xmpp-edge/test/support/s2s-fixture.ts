@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Bus, createMemoryBus } from "@stox/bus";
 import { createLogger, createMetrics, type Metrics } from "@stox/telemetry";
+import type { TestCertificates } from "@stox/test-harness";
 import { loadConfig } from "../../src/config.js";
 import { startXmppEdge, type XmppEdge } from "../../src/edge.js";
 import type { S2sTarget } from "../../src/s2s/s2s-resolver.js";
-import type { TestCert } from "./test-certs.js";
 
 export interface S2sFixture {
   readonly edge: XmppEdge;
@@ -23,7 +23,7 @@ export interface S2sFixtureOptions {
   readonly domain: string;
   /** Shared, filled by the test: domain -> where to dial it. */
   readonly routes: Map<string, S2sTarget>;
-  readonly cert?: TestCert;
+  readonly cert?: TestCertificates;
   readonly caFile?: string;
   readonly requireTls?: boolean;
   readonly bus?: Bus;
