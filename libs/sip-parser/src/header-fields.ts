@@ -12,9 +12,11 @@ const EMPTY = Buffer.alloc(0);
 /** Header names not sliced yet: `[start, end)` pairs into the parsed header text. */
 export interface LazyNames {
   readonly head: string;
+  /**
+   * Four numbers per line: name start and end, value start and end in `head` (value start -1 for a
+   * folded line, whose value was rebuilt).
+   */
   readonly spans: number[];
-  /** Per line `[start, end)` of the value in `head`, or -1, -1 for a folded line (value rebuilt). */
-  readonly valueSpans?: number[];
 }
 
 /**
@@ -29,7 +31,7 @@ export abstract class HeaderFields {
   protected readonly values: string[];
   /** The parsed header text while the header lines are unchanged, so values can be parsed in place. */
   #source: string | undefined;
-  #valueSpans: number[] | undefined;
+  #spans: number[] | undefined;
   #body: Buffer | undefined;
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
   #bodyText: string | undefined;
@@ -41,9 +43,9 @@ export abstract class HeaderFields {
     body: Buffer | string | undefined,
   ) {
     this.#names = names;
-    if (!Array.isArray(names) && names.valueSpans !== undefined) {
+    if (!Array.isArray(names)) {
       this.#source = names.head;
-      this.#valueSpans = names.valueSpans;
+      this.#spans = names.spans;
     }
     this.keys = keys;
     this.values = values;
@@ -74,7 +76,7 @@ export abstract class HeaderFields {
     const names = this.#names;
     if (Array.isArray(names)) return names;
     const out: string[] = [];
-    for (let i = 0; i < names.spans.length; i += 2) out.push(names.head.slice(names.spans[i], names.spans[i + 1]));
+    for (let i = 0; i < names.spans.length; i += 4) out.push(names.head.slice(names.spans[i], names.spans[i + 1]));
     this.#names = out;
     return out;
   }
@@ -162,17 +164,17 @@ export abstract class HeaderFields {
    * line (parse `values[i]` then).
    */
   protected sourceOf(i: number): string | undefined {
-    const spans = this.#valueSpans;
-    if (this.#source === undefined || spans === undefined || (spans[2 * i] as number) < 0) return undefined;
+    const spans = this.#spans;
+    if (this.#source === undefined || spans === undefined || (spans[4 * i + 2] as number) < 0) return undefined;
     return this.#source;
   }
 
   protected valueStart(i: number): number {
-    return (this.#valueSpans as number[])[2 * i] as number;
+    return (this.#spans as number[])[4 * i + 2] as number;
   }
 
   protected valueEnd(i: number): number {
-    return (this.#valueSpans as number[])[2 * i + 1] as number;
+    return (this.#spans as number[])[4 * i + 3] as number;
   }
 
   /** The line index of the header with lookup key `key`, which must appear exactly once. */
