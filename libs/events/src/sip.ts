@@ -90,6 +90,11 @@ export const sipRequestCommandSchema = z.object({
   to: nameAddr,
   /** Omitted: the edge makes a new Call-ID (CORE-ARCH-06). */
   callId: z.string().max(512).optional(),
+  /**
+   * Out-of-dialog requests that reuse a Call-ID (RFC 7572: one Call-ID per XMPP thread) need increasing CSeq
+   * numbers (RFC 3261 §8.1.1.5); omitted: the edge uses 1. Ignored for in-dialog requests (the dialog decides).
+   */
+  cseq: z.number().int().min(1).max(2_147_483_647).optional(),
   /** For in-dialog requests: the edge takes route set, CSeq and tags from the dialog store. */
   dialogId: z.string().max(512).optional(),
   headers: headerList.optional(),
