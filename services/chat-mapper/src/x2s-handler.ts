@@ -82,10 +82,9 @@ export function stanzaErrorForSipOutcome(response: SipResponseReceived): StanzaE
 }
 
 async function sendMessage(deps: X2SDeps, m: OutgoingMessage): Promise<SipResponseReceived> {
-  // IM-X2S-06 / IM-STATE-04: a thread keeps one Call-ID with increasing CSeq numbers. The derived Call-ID is
-  // remembered so the answer maps back (IM-S2X-05). SipRequestCommand has no CSeq field yet (see README), so
-  // the number is kept but the edge still writes CSeq 1.
-  if (m.thread !== undefined) await deps.store.nextCseq(m.callId, m.thread);
+  // IM-X2S-06 / IM-STATE-04: a thread keeps one Call-ID with increasing CSeq numbers, counted in KV across
+  // instances; a derived Call-ID is remembered so the answer maps back to the thread (IM-S2X-05).
+  const cseq = m.thread === undefined ? undefined : await deps.store.nextCseq(m.callId, m.thread);
   if (m.imdn !== undefined && m.stanzaId !== undefined) {
     await deps.store.putX2SImdn(m.imdn.messageId, {
       senderJid: m.senderJid,
@@ -102,6 +101,7 @@ async function sendMessage(deps: X2SDeps, m: OutgoingMessage): Promise<SipRespon
       from: { uri: m.fromUri, tag: m.fromTag },
       to: { uri: m.toUri },
       callId: m.callId,
+      ...(cseq === undefined ? {} : { cseq }),
       headers: [...m.headers],
       contentType: m.contentType,
       body: m.body,

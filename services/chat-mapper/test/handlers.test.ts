@@ -187,6 +187,19 @@ describe("X2S handler (xmpp.in.message)", () => {
     expect(edge.requests).toHaveLength(0);
   });
 
+  it("IM-X2S-06: messages of one thread share the Call-ID with increasing CSeq", async () => {
+    const edge = fakeSipEdge(bus);
+    await xmppIn(bus, xmppMessage({ id: "a" }));
+    await xmppIn(bus, xmppMessage({ id: "b" }));
+    expect(edge.requests.map((r) => [r.callId, r.cseq])).toEqual([
+      ["c0ffee-1", 1],
+      ["c0ffee-1", 2],
+    ]);
+    const bare = x("message", { from: "alice@xmpp.test/a", to: "bob@sip.test" }, x("body", {}, "no thread"));
+    await xmppIn(bus, bare);
+    expect(edge.requests[2]?.cseq).toBeUndefined(); // a new random Call-ID: the edge's CSeq 1
+  });
+
   it("IM-X2S-06 / IM-S2X-05: a derived Call-ID maps back to the original thread", async () => {
     const sip = fakeSipEdge(bus);
     const xmpp = fakeXmppEdge(bus);
