@@ -29,6 +29,8 @@ export abstract class HeaderFields {
   /** Lowercase long-form names, parallel to `names`. */
   protected readonly keys: string[];
   protected readonly values: string[];
+  /** The header text this message was parsed from (start line first), kept for in-place parsing. */
+  readonly #text: string | undefined;
   /** The parsed header text while the header lines are unchanged, so values can be parsed in place. */
   #source: string | undefined;
   #spans: number[] | undefined;
@@ -44,6 +46,7 @@ export abstract class HeaderFields {
   ) {
     this.#names = names;
     if (!Array.isArray(names)) {
+      this.#text = names.head;
       this.#source = names.head;
       this.#spans = names.spans;
     }
@@ -156,6 +159,11 @@ export abstract class HeaderFields {
       this.headersChanged();
     }
     return removed;
+  }
+
+  /** The header text this message was parsed from, starting with the start line; `undefined` when built. */
+  protected get parsedText(): string | undefined {
+    return this.#text;
   }
 
   /**

@@ -49,3 +49,21 @@ export function mirrorHead(s: string): Uint16Array {
 export function mirror(s: string): Uint16Array {
   return fill(value, s);
 }
+
+/**
+ * Fills the header mirror for `s`, the UTF-8 decoding of `bytes`, straight from the bytes when they
+ * map one to one to code units (equal lengths: ASCII, or invalid bytes that decoded to U+FFFD,
+ * which every scanner treats like any other non-ASCII code): a widening copy instead of a second
+ * pass over the string.
+ */
+export function mirrorHeadFromBytes(s: string, bytes: Uint8Array): void {
+  if (s.length !== bytes.length) {
+    fill(head, s);
+    return;
+  }
+  if (s.length > head.codes.length) fill(head, s);
+  else {
+    head.codes.set(bytes);
+    head.owner = s;
+  }
+}

@@ -3,7 +3,7 @@ import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
 import { headerKeyAt, nameHashStep } from "./header-names.js";
-import { mirrorHead } from "./mirror.js";
+import { mirrorHead, mirrorHeadFromBytes } from "./mirror.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
 import { parseUint, parseUintC } from "./scalars.js";
@@ -162,7 +162,9 @@ function splitBuffer(buf: Buffer, options: ParseOptions | undefined): [string, B
   while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
   const headEnd = buf.indexOf(CRLFCRLF, start);
   if (headEnd < 0) throw syntaxError("no empty line after the header section", buf.length);
-  return [buf.toString("utf8", start, headEnd + 2), buf.subarray(headEnd + 4)];
+  const head = buf.toString("utf8", start, headEnd + 2);
+  mirrorHeadFromBytes(head, buf.subarray(start, headEnd + 2));
+  return [head, buf.subarray(headEnd + 4)];
 }
 
 function splitString(text: string, options: ParseOptions | undefined): [string, string] {
