@@ -14,6 +14,8 @@ export class SipRequest extends SipMessage {
   uri: string;
   version: string;
   #parsedUri: Uri | undefined;
+  readonly #uriAsParsed: string;
+  readonly #methodAsParsed: string;
 
   /** @internal Use `parseSipMessage` or `createRequest`. */
   constructor(
@@ -28,6 +30,8 @@ export class SipRequest extends SipMessage {
     super(names, keys, values, body);
     this.method = method;
     this.uri = uri;
+    this.#uriAsParsed = uri;
+    this.#methodAsParsed = method;
     this.version = version;
   }
 
@@ -37,22 +41,14 @@ export class SipRequest extends SipMessage {
     return this.#parsedUri;
   }
 
-  /** Parses `uri` in place in the parsed text while the start line there still holds it. */
+  /** Parses `uri` in place in the parsed text while it is still the Request-URI parsed with it. */
   #parseUri(): Uri {
     const text = this.parsedText;
-    const start = this.method.length + 1;
-    const end = start + this.uri.length;
-    if (
-      text === undefined ||
-      text.charCodeAt(start - 1) !== 32 ||
-      text.charCodeAt(end) !== 32 ||
-      !text.startsWith(this.method) ||
-      !text.startsWith(this.uri, start)
-    ) {
-      return parseUri(this.uri);
-    }
+    // The start line opens the parsed text: method SP Request-URI SP version.
+    if (text === undefined || this.uri !== this.#uriAsParsed) return parseUri(this.uri);
+    const start = this.#methodAsParsed.length + 1;
     try {
-      return parseUriC(text, mirrorHead(text), start, end);
+      return parseUriC(text, mirrorHead(text), start, start + this.uri.length);
     } catch (e) {
       if (!(e instanceof SipParseError) || e.offset < 0) throw e;
       throw new SipParseError(e.message, { offset: e.offset - start, status: e.status, cause: e.cause });
