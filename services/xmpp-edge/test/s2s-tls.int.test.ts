@@ -1,7 +1,6 @@
 // Interop with TLS: the edge in s2s mode against Prosody 0.12, both with certificates from one test CA, TLS
 // required on both sides and Prosody's s2s_secure_auth on: streams use STARTTLS and certificate
 // authentication (SASL EXTERNAL, RFC 6120 §5-6) instead of dialback. Routing as in s2s.int.test.ts.
-import { join } from "node:path";
 import { type Bus, connectNatsBus } from "@stox/bus";
 import {
   newEventId,
@@ -34,7 +33,6 @@ import { type S2sFixture, startS2sEdge } from "./support/s2s-fixture.js";
 
 const DOMAIN = "localhost";
 const GATEWAY = "sip.localhost";
-const PLUGINS = join(import.meta.dirname, "support", "prosody");
 
 let nats: NatsHandle;
 let bus: Bus;
@@ -54,15 +52,8 @@ beforeAll(async () => {
   prosody = await startProsody({
     domain: DOMAIN,
     users: [{ user: "juliet", password: "pw" }],
-    s2s: { insecureDomains: [] },
-    extraGlobal: [
-      `plugin_paths = { ${JSON.stringify(PLUGINS)} }`,
-      'modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "version", "time", "tls", "dialback", "stox_s2s_route" }',
-      `stox_s2s_routes = { [${JSON.stringify(GATEWAY)}] = { "127.0.0.1", ${edgePort} } }`,
-      `ssl = { certificate = ${JSON.stringify(prosodyCert.certFile)}, key = ${JSON.stringify(prosodyCert.keyFile)}, cafile = ${JSON.stringify(pki.certFile)} }`,
-      "s2s_require_encryption = true",
-      "s2s_secure_auth = true",
-    ].join("\n"),
+    s2s: { insecureDomains: [], routes: { [GATEWAY]: edgePort } },
+    tls: { ...prosodyCert, caFile: pki.certFile, s2sRequireEncryption: true, s2sSecureAuth: true },
   });
   routes.set(DOMAIN, { host: "127.0.0.1", port: prosody.s2sPort ?? 0 });
   edge = await startS2sEdge({
@@ -80,15 +71,17 @@ beforeAll(async () => {
       bus.respond(msg, xmppStanzaReplyCodec.encode({ v: 1, id: newEventId(), at: nowIso(), ok: true }));
     });
   }
-  // mod_tls makes Prosody offer STARTTLS on c2s too, with the test certificate; the harness client cannot be
-  // given our CA, so this test process accepts it unverified. The edge is unaffected: it checks
-  // `authorized`/verifyError itself and never relies on rejectUnauthorized.
-  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-  juliet = await xmppClient({ service: prosody.service, domain: DOMAIN, username: "juliet", password: "pw" });
+  // mod_tls makes Prosody offer STARTTLS on c2s too, with the test certificate: the client verifies it with our CA.
+  juliet = await xmppClient({
+    service: prosody.service,
+    domain: DOMAIN,
+    username: "juliet",
+    password: "pw",
+    ca: pki.cert,
+  });
 });
 
 afterAll(async () => {
-  delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   await edge?.stop();
   await bus?.drain();
   await cleanup();

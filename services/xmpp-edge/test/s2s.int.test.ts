@@ -1,7 +1,6 @@
 // Interop: the edge in s2s mode against a real Prosody 0.12 as the remote server, both directions, over real
-// NATS. Prosody dials the gateway through a test plugin that maps sip.localhost to the edge's loopback port
-// (test/support/prosody/mod_stox_s2s_route.lua); the edge dials Prosody through its injectable resolver.
-import { join } from "node:path";
+// NATS. Prosody dials the gateway through the harness's static S2S route for sip.localhost (the edge's loopback
+// port); the edge dials Prosody through its injectable resolver.
 import { type Bus, connectNatsBus } from "@stox/bus";
 import {
   newEventId,
@@ -32,7 +31,6 @@ import { type S2sFixture, startS2sEdge } from "./support/s2s-fixture.js";
 
 const DOMAIN = "localhost";
 const GATEWAY = "sip.localhost";
-const PLUGINS = join(import.meta.dirname, "support", "prosody");
 
 let nats: NatsHandle;
 let bus: Bus;
@@ -49,12 +47,7 @@ beforeAll(async () => {
   prosody = await startProsody({
     domain: DOMAIN,
     users: [{ user: "juliet", password: "pw" }],
-    s2s: {},
-    extraGlobal: [
-      `plugin_paths = { ${JSON.stringify(PLUGINS)} }`,
-      'modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "version", "time", "dialback", "stox_s2s_route" }',
-      `stox_s2s_routes = { [${JSON.stringify(GATEWAY)}] = { "127.0.0.1", ${edgePort} } }`,
-    ].join("\n"),
+    s2s: { routes: { [GATEWAY]: edgePort } },
   });
   routes.set(DOMAIN, { host: "127.0.0.1", port: prosody.s2sPort ?? 0 });
   edge = await startS2sEdge({ domain: GATEWAY, routes, bus, env: { XMPP_EDGE_S2S_PORT: String(edgePort) } });

@@ -39,6 +39,7 @@ export {
   type ProsodyComponent,
   type ProsodyConfigInput,
   type ProsodyS2sOptions,
+  type ProsodyTlsOptions,
   type ProsodyUser,
   renderProsodyConfig,
 } from "./prosody-config.js";

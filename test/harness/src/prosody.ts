@@ -8,6 +8,7 @@ import { type ManagedProcess, spawnManaged } from "./processes.js";
 import {
   type ProsodyComponent,
   type ProsodyS2sOptions,
+  type ProsodyTlsOptions,
   type ProsodyUser,
   renderProsodyConfig,
   S2S_ROUTES_MODULE,
@@ -24,11 +25,17 @@ export interface StartProsodyOptions {
   readonly components?: readonly ProsodyComponent[];
   /** Registered before the server starts. */
   readonly users?: readonly ProsodyUser[];
-  /** Open an S2S listener (dialback, no TLS), with optional static routes to other servers' S2S ports. */
+  /** Open an S2S listener (dialback; TLS with `tls`), with optional static routes to other servers' S2S ports. */
   readonly s2s?: ProsodyS2sOptions;
+  /** Certificates for STARTTLS (c2s and s2s) and S2S certificate checks; default no TLS. */
+  readonly tls?: ProsodyTlsOptions;
+  /** Modules to enable on top of the harness's own, without restating `modules_enabled`. */
+  readonly modules?: readonly string[];
+  /** Folders with extra plugins (`mod_<name>.lua`) for `modules`. */
+  readonly pluginPaths?: readonly string[];
   /** A MUC service domain (XEP-0045), e.g. "conference.localhost". */
   readonly mucDomain?: string;
-  /** Lua lines for the global section. */
+  /** Lua lines for the global section; for options the harness does not set (no `modules_enabled`, `ssl`...). */
   readonly extraGlobal?: string;
   /** Default 15 s. */
   readonly startTimeoutMs?: number;
@@ -83,6 +90,9 @@ export async function startProsody(options: StartProsodyOptions): Promise<Prosod
       ...(s2sPort !== undefined ? { s2sPort } : {}),
       ...(options.s2s ? { s2s: options.s2s } : {}),
       ...(options.mucDomain !== undefined ? { mucDomain: options.mucDomain } : {}),
+      ...(options.tls !== undefined ? { tls: options.tls } : {}),
+      ...(options.modules !== undefined ? { modules: options.modules } : {}),
+      ...(options.pluginPaths !== undefined ? { pluginPaths: options.pluginPaths } : {}),
       ...(options.extraGlobal !== undefined ? { extraGlobal: options.extraGlobal } : {}),
     }),
   );

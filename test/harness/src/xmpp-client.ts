@@ -2,6 +2,7 @@ import { type Client, client, xml } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import { registerCleanup } from "./cleanup.js";
 import { HarnessTimeoutError } from "./errors.js";
+import { verifyStartTlsWith } from "./xmpp-starttls.js";
 
 export interface XmppClientOptions {
   /** e.g. `xmpp://127.0.0.1:<c2sPort>` (`ProsodyHandle.service`). */
@@ -14,6 +15,11 @@ export interface XmppClientOptions {
   readonly isAvailable?: boolean;
   /** Default 10 s. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Trust anchor(s) (PEM) for the server's STARTTLS certificate, e.g. `TestCertificates.ca.cert`, checked for
+   * `domain`. Without it the client uses Node's default CAs (so a test certificate is refused).
+   */
+  readonly ca?: string | readonly string[];
 }
 
 /** An XMPP test user: an `@xmpp/client` connection plus waiting helpers. */
@@ -46,7 +52,10 @@ function bare(jid: string): string {
   return slash < 0 ? jid : jid.slice(0, slash);
 }
 
-/** Connects an XMPP test user (plain TCP, SASL) and registers its stop with `cleanup()`. */
+/**
+ * Connects an XMPP test user (TCP, STARTTLS when the server offers it, SASL) and registers its stop with
+ * `cleanup()`.
+ */
 export async function xmppClient(options: XmppClientOptions): Promise<XmppTestClient> {
   const xmpp = client({
     service: options.service,
@@ -57,6 +66,7 @@ export async function xmppClient(options: XmppClientOptions): Promise<XmppTestCl
   });
   // Tests want a clear failure, not a silent reconnect loop.
   xmpp.reconnect.stop();
+  if (options.ca !== undefined) verifyStartTlsWith(xmpp, options.domain, options.ca);
   const received: Element[] = [];
   const consumed = new WeakSet<Element>();
   const waiters = new Set<() => void>();

@@ -41,6 +41,34 @@ describe("renderProsodyConfig", () => {
     expect(cfg).toContain('s2s_insecure_domains = { "sip.localhost" }');
   });
 
+  it("enables mod_tls with the certificate files and the S2S TLS policy, extra modules once, extra plugin paths", () => {
+    const cfg = renderProsodyConfig({
+      ...base,
+      s2sPort: 5002,
+      s2s: { routes: { "sip.localhost": 6000 } },
+      tls: {
+        certFile: "/c/l.pem",
+        keyFile: "/c/l.key",
+        caFile: "/c/ca.pem",
+        s2sRequireEncryption: true,
+        s2sSecureAuth: true,
+      },
+      modules: ["dialback", "mine"],
+      pluginPaths: ["/p"],
+    });
+    expect(cfg.match(/^modules_enabled = .*$/gm)).toEqual([
+      'modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "version", "time", "tls", "dialback", "stox_s2s_routes", "mine" }',
+    ]);
+    expect(cfg).toContain('ssl = { certificate = "/c/l.pem", key = "/c/l.key", cafile = "/c/ca.pem" }');
+    expect(cfg.match(/^s2s_require_encryption = .*$/gm)).toEqual(["s2s_require_encryption = true"]);
+    expect(cfg.match(/^s2s_secure_auth = .*$/gm)).toEqual(["s2s_secure_auth = true"]);
+    expect(cfg).toContain("c2s_require_encryption = false");
+    expect(cfg).toContain('plugin_paths = { "/tmp/x/plugins", "/p" }');
+    const plain = renderProsodyConfig(base);
+    expect(plain).not.toContain("ssl =");
+    expect(plain).toContain("s2s_secure_auth = false");
+  });
+
   it.each([
     ["plain", '"plain"'],
     ['a"b', '"a\\"b"'],

@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import {
   canConnect,
   cleanup,
   freePort,
   isProcessAlive,
+  makeTestCertificates,
   markFailed,
   type ProsodyHandle,
   startProsody,
@@ -108,5 +109,39 @@ describe("startProsody + xmppClient", () => {
     await expect(
       xmppClient({ service: prosody.service, domain: "localhost", username: "alice", password: "wrong" }),
     ).rejects.toThrow(/not-authorized/);
+  });
+
+  it("offers STARTTLS with test certificates and an extra module; xmppClient verifies the server with the given CA only", async () => {
+    onTestFailed(() => markFailed());
+    const certs = makeTestCertificates({ commonName: "localhost" });
+    const prosody = await startProsody({
+      domain: "localhost",
+      users: [{ user: "dave", password: "pw" }],
+      tls: { ...certs, caFile: certs.ca.certFile },
+      modules: ["uptime", "version"],
+    });
+    const config = readFileSync(prosody.configFile, "utf8");
+    expect(config.match(/^modules_enabled = .*$/gm)).toEqual([
+      'modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "version", "time", "tls", "uptime" }',
+    ]);
+    const dave = await xmppClient({
+      service: prosody.service,
+      domain: "localhost",
+      username: "dave",
+      password: "pw",
+      ca: certs.ca.cert,
+    });
+    expect(dave.xmpp.isSecure()).toBe(true);
+    const stranger = makeTestCertificates({ commonName: "localhost", ca: "another CA" });
+    const refused = xmppClient({
+      service: prosody.service,
+      domain: "localhost",
+      username: "dave",
+      password: "pw",
+      ca: stranger.ca.cert,
+      connectTimeoutMs: 5_000,
+    });
+    await expect(refused).rejects.toThrow(/certificate/i);
+    expect(prosody.log()).not.toMatch(/duplicate|overriding/i);
   });
 });
