@@ -59,8 +59,12 @@ async function deliver(deps: S2XDeps, request: SipRequestReceived, d: S2XStanza)
   // The id comes from the SIP transaction, so a second delivery of one request (an edge retry after this or
   // another instance died before answering) is recognised. Whether the first copy reached XMPP is unknown,
   // so it is sent again with the same id: at least once, and recipients can tell the copies apart by id.
-  if (!(await store.recordS2X(d.stanzaId, record))) deps.metrics.s2x.inc({ outcome: "redelivered" });
-  const sent = await sendStanza(bus, d.stanza, config.xmppSendTimeoutMs);
+  // The KV write and the hand-over run side by side: both must finish before the answer.
+  const [isFirst, sent] = await Promise.all([
+    store.recordS2X(d.stanzaId, record),
+    sendStanza(bus, d.stanza, config.xmppSendTimeoutMs),
+  ]);
+  if (!isFirst) deps.metrics.s2x.inc({ outcome: "redelivered" });
   if (!sent.ok) {
     deps.metrics.s2x.inc({ outcome: "xmpp-failed" });
     deps.logger.warn({ stanzaId: d.stanzaId, error: sent.error.code }, "xmpp-edge did not take the stanza");

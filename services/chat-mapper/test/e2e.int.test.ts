@@ -135,6 +135,49 @@ describe.each(["memory", "nats"] as const)("SIP <-> XMPP instant messages end to
     expect(report.body.toString("utf8")).toContain("nobody@localhost");
   });
 
+  it("receipts: an IMDN request from SIP reaches alice as a XEP-0184 request; her <received/> goes back as an IMDN", async () => {
+    onTestFailed(() => markFailed());
+    ua.onRequest(() => 200);
+    const messageId = `imdn-${busKind}`;
+    const cpim = [
+      "From: <sip:bob@sip.localhost>",
+      "To: <sip:alice@localhost>",
+      "NS: imdn <urn:ietf:params:imdn>",
+      `imdn.Message-ID: ${messageId}`,
+      "DateTime: 2026-11-23T01:00:00Z",
+      "imdn.Disposition-Notification: positive-delivery",
+      "",
+      "Content-Type: text/plain;charset=UTF-8",
+      "",
+      `please confirm ${busKind}`,
+    ].join("\r\n");
+    const response = await ua.request({
+      method: "MESSAGE",
+      uri: "sip:alice@localhost",
+      target: { host: "127.0.0.1", port: sipPort },
+      from: "sip:bob@sip.localhost",
+      contentType: "message/cpim",
+      body: cpim,
+    });
+    expect(response.status).toBe(200);
+    const message = await alice.waitForMessage({ from: "bob@sip.localhost" });
+    expect(message.getChildText("body")).toBe(`please confirm ${busKind}`);
+    expect(message.getChild("request", "urn:xmpp:receipts")).toBeDefined();
+    await alice.send(
+      xml(
+        "message",
+        { to: "bob@sip.localhost" },
+        xml("received", { xmlns: "urn:xmpp:receipts", id: message.attrs.id }),
+      ),
+    );
+    const imdn = await ua.waitForRequest(
+      (r) => r.body.toString("utf8").includes(`<message-id>${messageId}</message-id>`),
+      10_000,
+    );
+    expect(imdn.header("content-type")).toBe("message/cpim");
+    expect(imdn.body.toString("utf8")).toContain("<delivered/>");
+  });
+
   it("chat state: XEP-0085 <composing/> from alice reaches the UA as an RFC 3994 isComposing MESSAGE", async () => {
     onTestFailed(() => markFailed());
     ua.onRequest(() => 200);
