@@ -98,6 +98,20 @@ function viaParamName(name: string): string | undefined {
   }
 }
 
+/** True when `SIP/2.0/` (exact case, as nearly every Via writes it) starts at `i`. */
+function isSip20Slash(cc: Uint16Array, i: number): boolean {
+  return (
+    cc[i] === 83 &&
+    cc[i + 1] === 73 &&
+    cc[i + 2] === 80 &&
+    cc[i + 3] === 47 &&
+    cc[i + 4] === 50 &&
+    cc[i + 5] === 46 &&
+    cc[i + 6] === 48 &&
+    cc[i + 7] === 47
+  );
+}
+
 /** The transport at `s[i, i+3)`, sharing one string for the common UDP/TCP/TLS spellings. */
 function commonTransport(s: string, cc: Uint16Array, i: number): string {
   const a = cc[i] as number;
@@ -132,7 +146,7 @@ export function parseViaListC(s: string, cc: Uint16Array, start: number, end: nu
     i = skipWspC(cc, i, end);
     const at = i;
     let protocol: string;
-    if (s.startsWith("SIP/2.0/", i) && i + 8 <= end) {
+    if (i + 8 <= end && isSip20Slash(cc, i)) {
       protocol = "SIP/2.0";
       i += 8;
     } else {
