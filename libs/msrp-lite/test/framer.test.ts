@@ -8,7 +8,7 @@ import {
   parseMsrpMessage,
   serializeMsrpMessage,
 } from "../src/index.js";
-import { FIG2_SEND, FIG3_CHUNK1, FIG17_REPORT, RFC_SAMPLES, S11_1_200_BOB } from "./fixtures/rfc4975.js";
+import { FIG2_SEND, FIG3_CHUNK1, FIG17_REPORT, RFC_SAMPLES, S11_1_200_BOB } from "../src/testing/index.js";
 import { frameInPieces, messagesOf, text } from "./helpers.js";
 
 const TO = "To-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp";

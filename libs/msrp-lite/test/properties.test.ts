@@ -15,7 +15,7 @@ import {
   serializeMsrpMessage,
   unwrapCpim,
 } from "../src/index.js";
-import { RFC_SAMPLES } from "./fixtures/rfc4975.js";
+import { RFC_SAMPLES } from "../src/testing/index.js";
 import { concatWire, frameInPieces, messagesOf } from "./helpers.js";
 
 const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);

@@ -14,7 +14,7 @@ import {
   serializeMsrpMessage,
   shouldRespond,
 } from "../src/index.js";
-import { FIG2_SEND, FIG3_CHUNK2 } from "./fixtures/rfc4975.js";
+import { FIG2_SEND, FIG3_CHUNK2 } from "../src/testing/index.js";
 
 const send = parseMsrpMessage(FIG2_SEND) as MsrpRequest;
 const withReports = (success?: "yes" | "no", failure?: "yes" | "no" | "partial"): MsrpRequest => ({

@@ -23,7 +23,7 @@ import {
   S11_1_SEND_ALICE,
   S11_1_SEND_BOB,
   S11_5_SYSTEM,
-} from "./fixtures/rfc4975.js";
+} from "../src/testing/index.js";
 import { text } from "./helpers.js";
 
 const request = (wire: string): MsrpRequest => {

@@ -8,7 +8,7 @@ import {
   type TransactionOutcome,
   TransactionTracker,
 } from "../src/index.js";
-import { FIG2_SEND } from "./fixtures/rfc4975.js";
+import { FIG2_SEND } from "../src/testing/index.js";
 
 /** Manual timers: time only moves when the test says so. */
 function fakeTimers() {

@@ -1,8 +1,8 @@
 // Inbound flows over real sockets against the edge, run on the in-memory bus and on real NATS.
 import type { Bus } from "@stox/bus";
 import { msrpCommandResultCodec } from "@stox/events";
+import { atPort, FIG2, FIG3, S11_1, S11_4, S11_5, S11_6 } from "@stox/msrp-lite/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { atPort, FIG2, FIG3, S11_1, S11_4, S11_5, S11_6 } from "./fixtures/rfc4975.js";
 import type { BusFactory } from "./helpers/buses.js";
 import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";

@@ -2,8 +2,8 @@
 // each connection, never fail in its own code, and keep serving a well-behaved session throughout.
 import { createMemoryBus } from "@stox/bus";
 import { newSessionId } from "@stox/msrp-lite";
+import { atPort, FIG2, FIG3 } from "@stox/msrp-lite/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { atPort, FIG2, FIG3 } from "./fixtures/rfc4975.js";
 import { type EdgeUnderTest, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { RawPeer } from "./helpers/raw-peer.js";

@@ -1,0 +1,17 @@
+export {
+  FIG2_200,
+  FIG2_SEND,
+  FIG3_CHUNK1,
+  FIG3_CHUNK2,
+  FIG14_CPIM_CHUNK1,
+  FIG15_CPIM_CHUNK2,
+  FIG16_SEND,
+  FIG17_REPORT,
+  RFC_SAMPLES,
+  S11_1_200_ALICE,
+  S11_1_200_BOB,
+  S11_1_SEND_ALICE,
+  S11_1_SEND_BOB,
+  S11_5_SYSTEM,
+} from "./rfc4975-messages.js";
+export { atPort, FIG2, FIG3, S11_1, S11_4, S11_5, S11_6 } from "./rfc4975-sessions.js";
