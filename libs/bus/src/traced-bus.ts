@@ -39,31 +39,33 @@ export function tracedBus(bus: Bus, { tracer }: TracedBusOptions): Bus {
     return carrier;
   }
 
-  function producerSpan(operation: string, subject: string) {
+  const system = bus.kind === "nats" ? "nats" : "stox-memory";
+
+  function producerSpan(operation: "send" | "request", subject: string) {
     return tracer.startSpan(`${operation} ${subject}`, {
       kind: operation === "send" ? SpanKind.PRODUCER : SpanKind.CLIENT,
-      attributes: {
-        "messaging.system": bus.kind === "nats" ? "nats" : "stox-memory",
-        "messaging.destination.name": subject,
-      },
+      attributes: { "messaging.system": system, "messaging.destination.name": subject },
     });
   }
 
   function wrap(subject: string, handler: MessageHandler): MessageHandler {
+    const spanName = `process ${subject}`;
     return (msg: BusMessage) => {
       const parent = propagation.extract(context.active(), msg.headers, getter);
       const span = tracer.startSpan(
-        `process ${subject}`,
+        spanName,
         {
           kind: SpanKind.CONSUMER,
           attributes: {
-            "messaging.system": bus.kind === "nats" ? "nats" : "stox-memory",
+            "messaging.system": system,
             "messaging.destination.name": msg.subject,
             ...(msg.headers["stox-event-id"] ? { "stox.event_id": msg.headers["stox-event-id"] } : {}),
           },
         },
         parent,
       );
+      // A span nobody records needs no status and no end: only its ids matter, for the handler's context.
+      if (!span.isRecording()) return context.with(trace.setSpan(parent, span), handler, undefined, msg);
       const end = (err?: unknown) => {
         if (err !== undefined) {
           span.recordException(err instanceof Error ? err : String(err));
@@ -73,7 +75,7 @@ export function tracedBus(bus: Bus, { tracer }: TracedBusOptions): Bus {
       };
       let result: void | Promise<void>;
       try {
-        result = context.with(trace.setSpan(parent, span), () => handler(msg));
+        result = context.with(trace.setSpan(parent, span), handler, undefined, msg);
       } catch (err) {
         end(err);
         throw err;
@@ -110,20 +112,22 @@ export function tracedBus(bus: Bus, { tracer }: TracedBusOptions): Bus {
     subscribe(subject, handler, options) {
       return bus.subscribe(subject, wrap(subject, handler), options);
     },
-    async request(subject: string, data: Uint8Array, options: RequestOptions) {
+    request(subject: string, data: Uint8Array, options: RequestOptions) {
       const span = producerSpan("request", subject);
-      try {
-        return await bus.request(subject, data, {
-          ...options,
-          headers: inject(trace.setSpan(context.active(), span), options.headers),
-        });
-      } catch (err) {
-        span.recordException(err instanceof Error ? err : String(err));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw err;
-      } finally {
-        span.end();
-      }
+      const headers = inject(trace.setSpan(context.active(), span), options.headers);
+      if (!span.isRecording()) return bus.request(subject, data, { ...options, headers });
+      return bus.request(subject, data, { ...options, headers }).then(
+        (reply) => {
+          span.end();
+          return reply;
+        },
+        (err: unknown) => {
+          span.recordException(err instanceof Error ? err : String(err));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw err;
+        },
+      );
     },
     respond(to, data, options = {}) {
       bus.respond(to, data, { headers: inject(context.active(), options.headers) });
