@@ -65,6 +65,9 @@ export async function openChatStore(bus: Bus, options: ChatStoreOptions): Promis
   ]);
   return {
     async recordS2X(stanzaId, record) {
+      // A message that asked for IMDN is also kept as long as thread state: display notifications (XEP-0333
+      // <displayed/>) may come hours after the short-lived stanza record is gone.
+      if (record.imdn !== undefined) await imdn.put(toKvKey("s2x", stanzaId), encode(record));
       try {
         await s2x.create(toKvKey(stanzaId), encode(record));
         return true;
@@ -73,7 +76,11 @@ export async function openChatStore(bus: Bus, options: ChatStoreOptions): Promis
         return false;
       }
     },
-    getS2X: (stanzaId) => getJson<S2XRecord>(s2x, toKvKey(stanzaId)),
+    async getS2X(stanzaId) {
+      return (
+        (await getJson<S2XRecord>(s2x, toKvKey(stanzaId))) ?? (await getJson<S2XRecord>(imdn, toKvKey("s2x", stanzaId)))
+      );
+    },
     async putX2SImdn(imdnMessageId, record) {
       await imdn.put(toKvKey(imdnMessageId), encode(record));
     },

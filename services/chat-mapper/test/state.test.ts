@@ -1,4 +1,5 @@
 import { createMemoryBus } from "@stox/bus";
+import { toKvKey } from "@stox/events";
 import { ConfigError } from "@stox/service-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { openChatStore } from "../src/chat-store.js";
@@ -117,6 +118,20 @@ describe("shared state in KV (IM-STATE-01..04, CORE-ARCH-07)", () => {
     expect([...got].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await two.threadOf("t-abc")).toBe("my thread");
     expect(await two.threadOf("t-unknown")).toBeUndefined();
+  });
+
+  it("an S2X record that asked for IMDN outlives the short stanza record (late XEP-0333 displayed markers)", async () => {
+    const store = await openChatStore(bus, { s2xTtlSeconds: 60, threadTtlSeconds: 600 });
+    const record = {
+      sipSenderUri: "sip:b@s",
+      sipTargetUri: "sip:a@x",
+      senderJid: "b@s",
+      targetJid: "a@x",
+      imdn: { messageId: "m", dateTime: "2026-11-23T01:00:00Z", dispositions: ["display" as const] },
+    };
+    await store.recordS2X("s2x-2", record);
+    await (await bus.kv("chat-s2x")).delete(toKvKey("s2x-2")); // as if its TTL had run out
+    expect(await store.getS2X("s2x-2")).toEqual(record);
   });
 
   it("IM-STATE-01 / RFC 5438: the IMDN Message-ID of an X2S message maps back to the XMPP sender and id", async () => {
