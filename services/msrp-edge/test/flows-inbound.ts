@@ -1,27 +1,18 @@
 // Inbound flows over real sockets against the edge, run on the in-memory bus and on real NATS.
-import type { Bus } from "@stox/bus";
 import { msrpCommandResultCodec } from "@stox/events";
 import { atPort, FIG2, FIG3, S11_1, S11_4, S11_5, S11_6 } from "@stox/msrp-lite/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BusFactory } from "./helpers/buses.js";
+import { describe, expect, it } from "vitest";
+import { type BusFactory, useFlowSuite } from "./helpers/buses.js";
 import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { RawPeer } from "./helpers/raw-peer.js";
-import { Scope } from "./helpers/scope.js";
 import { bindingSend, chunkBytes, textSend } from "./helpers/wire.js";
 
 const ATLANTA = "msrp://atlanta.example.com:7654/jshA7weztas;tcp";
 
 export function defineInboundFlows(makeBus: BusFactory): void {
-  let bus: Bus;
-  const scope = new Scope();
-  beforeAll(async () => {
-    bus = await makeBus();
-  });
-  afterAll(async () => {
-    await bus.drain();
-  });
-  afterEach(() => scope.close());
+  const suite = useFlowSuite(makeBus);
+  const { scope } = suite;
 
   /** An edge playing the RFC's receiving side (its host and session-id), a mapper stub, a connected peer. */
   async function rfcSetup(
@@ -31,13 +22,13 @@ export function defineInboundFlows(makeBus: BusFactory): void {
   ) {
     const edge = scope.add(
       await startEdge(
-        bus,
+        suite.bus,
         { publicHost: fixture.authority.split(":")[0] as string },
         { newSessionId: () => fixture.sessionId },
       ),
       (e) => e.stop(),
     );
-    const mapper = scope.add(new MapperStub(bus, edge.owner), (m) => m.stop());
+    const mapper = scope.add(new MapperStub(suite.bus, edge.owner), (m) => m.stop());
     // Figure 2's peers and §11.1's Alice speak plain RFC 4975 (no a=setup): the offerer connects (§8.5).
     const opened = await edge.open({ remote: { path: [remotePath] }, acceptTypes });
     const port = edge.edge.localPort(false);
@@ -47,8 +38,8 @@ export function defineInboundFlows(makeBus: BusFactory): void {
   }
 
   async function plainSetup(overrides: Parameters<typeof startEdge>[1] = {}) {
-    const edge = scope.add(await startEdge(bus, overrides), (e) => e.stop());
-    const mapper = scope.add(new MapperStub(bus, edge.owner), (m) => m.stop());
+    const edge = scope.add(await startEdge(suite.bus, overrides), (e) => e.stop());
+    const mapper = scope.add(new MapperStub(suite.bus, edge.owner), (m) => m.stop());
     const opened = await edge.open({ remote: { path: [ATLANTA], setup: "actpass" } });
     const peer = scope.add(await RawPeer.connect(edge.edge.localPort(false)), (p) => p.close());
     return { edge, mapper, opened, peer, to: opened.localPath[0] as string };
@@ -245,7 +236,7 @@ export function defineInboundFlows(makeBus: BusFactory): void {
         for (let offset = 0; offset < event.bodyBytes; offset += 512 * 1024) {
           const reply = msrpCommandResultCodec.decode(
             (
-              await bus.request(
+              await suite.bus.request(
                 `stox.v1.msrp.out.${edge.instanceId}.body`,
                 new TextEncoder().encode(
                   JSON.stringify({

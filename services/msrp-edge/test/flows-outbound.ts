@@ -1,31 +1,22 @@
 // Outbound and active-side flows: the edge connects to a listening raw peer, sends for mappers, and
 // handles NICKNAME, REPORT and session close. Run on the in-memory bus and on real NATS.
-import type { Bus } from "@stox/bus";
 import type { MsrpRequest } from "@stox/msrp-lite";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BusFactory } from "./helpers/buses.js";
+import { describe, expect, it } from "vitest";
+import { type BusFactory, useFlowSuite } from "./helpers/buses.js";
 import { commandAt, startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
-import { Scope } from "./helpers/scope.js";
 import { bindingSend, textSend } from "./helpers/wire.js";
 
 const ATLANTA = "msrp://atlanta.example.com:7654/jshA7weztas;tcp";
 
 export function defineOutboundFlows(makeBus: BusFactory): void {
-  let bus: Bus;
-  const scope = new Scope();
-  beforeAll(async () => {
-    bus = await makeBus();
-  });
-  afterAll(async () => {
-    await bus.drain();
-  });
-  afterEach(() => scope.close());
+  const suite = useFlowSuite(makeBus);
+  const { scope } = suite;
 
   async function edgeWithMapper(overrides: Parameters<typeof startEdge>[1] = {}) {
-    const edge = scope.add(await startEdge(bus, overrides), (e) => e.stop());
-    const mapper = scope.add(new MapperStub(bus, edge.owner), (m) => m.stop());
+    const edge = scope.add(await startEdge(suite.bus, overrides), (e) => e.stop());
+    const mapper = scope.add(new MapperStub(suite.bus, edge.owner), (m) => m.stop());
     return { edge, mapper };
   }
 
@@ -268,12 +259,12 @@ export function defineOutboundFlows(makeBus: BusFactory): void {
       const answer = await b.edge.open({ remote: { path: offer.localPath, setup: "actpass" }, context: { side: "b" } });
       expect(answer.setup).toBe("passive");
       // session.open goes to any edge on the bus (queue group): later commands go to the edge that answered.
-      const updated = await commandAt(bus, offer.edge, "update", {
+      const updated = await commandAt(suite.bus, offer.edge, "update", {
         session: offer.session,
         remote: { path: answer.localPath, setup: "passive", acceptTypes: ["message/cpim", "text/plain"] },
       });
       expect(updated.ok).toBe(true);
-      const toB = await commandAt(bus, offer.edge, "send", {
+      const toB = await commandAt(suite.bus, offer.edge, "send", {
         session: offer.session,
         contentType: "text/plain",
         body: "from A to B",
@@ -283,7 +274,7 @@ export function defineOutboundFlows(makeBus: BusFactory): void {
       expect(await eventually(() => b.mapper.sends[0])).toMatchObject({ body: "from A to B", context: { side: "b" } });
       const report = await eventually(() => a.mapper.reports[0]);
       expect(report).toMatchObject({ messageId: toB.ok ? toB.messageId : "", status: 200, context: { side: "a" } });
-      const toA = await commandAt(bus, answer.edge, "send", {
+      const toA = await commandAt(suite.bus, answer.edge, "send", {
         session: answer.session,
         contentType: "text/plain",
         body: "from B to A",

@@ -1,38 +1,32 @@
-// MSRP over TLS (msrps): the edge's TLS listener and its TLS client side, with a throw-away certificate from a test CA.
-import type { Bus } from "@stox/bus";
+// MSRP over TLS (msrps): the edge's TLS listener and its TLS client side, with a throw-away certificate
+// from a test CA (@stox/test-harness).
 import { cleanup, makeTestCertificates, type TestCertificates } from "@stox/test-harness";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { BusFactory } from "./helpers/buses.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BusFactory, useFlowSuite } from "./helpers/buses.js";
 import { startEdge } from "./helpers/edge-harness.js";
 import { eventually, MapperStub } from "./helpers/mapper-stub.js";
 import { PeerServer, RawPeer } from "./helpers/raw-peer.js";
-import { Scope } from "./helpers/scope.js";
 import { textSend } from "./helpers/wire.js";
 
 export function defineTlsFlows(makeBus: BusFactory): void {
-  let bus: Bus;
+  const suite = useFlowSuite(makeBus);
+  const { scope } = suite;
   let cert: TestCertificates;
-  const scope = new Scope();
-  beforeAll(async () => {
+  beforeAll(() => {
     cert = makeTestCertificates({ commonName: "localhost", altNames: ["localhost", "127.0.0.1"] });
-    bus = await makeBus();
   });
-  afterAll(async () => {
-    await bus.drain();
-    await cleanup();
-  });
-  afterEach(() => scope.close());
+  afterAll(() => cleanup());
 
   async function tlsEdge(tlsCa?: string) {
     const edge = scope.add(
-      await startEdge(bus, {
+      await startEdge(suite.bus, {
         publicHost: "localhost",
         tls: { port: 0, cert: cert.cert, key: cert.key },
         ...(tlsCa !== undefined ? { tlsCa } : {}),
       }),
       (e) => e.stop(),
     );
-    const mapper = scope.add(new MapperStub(bus, edge.owner), (m) => m.stop());
+    const mapper = scope.add(new MapperStub(suite.bus, edge.owner), (m) => m.stop());
     return { edge, mapper };
   }
 
