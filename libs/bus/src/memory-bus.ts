@@ -46,6 +46,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const tracker = new HandlerTracker(onError);
   const kvRegistry = createMemoryKvRegistry();
   let isOpen = true;
+  // Reply inboxes: a random prefix per bus and a counter, as nats.js does (no UUID per request).
+  const inboxPrefix = `_INBOX.${randomUUID().replaceAll("-", "")}.`;
+  let inboxSeq = 0;
 
   function deliver(sub: MemorySubscription, msg: BusMessage): void {
     const copy: BusMessage = { ...msg, data: msg.data.slice() };
@@ -147,7 +150,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     },
     request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
       return new Promise<BusMessage>((resolve, reject) => {
-        const inbox = `_INBOX.${randomUUID().replaceAll("-", "")}`;
+        const inbox = `${inboxPrefix}${++inboxSeq}`;
         let timer: NodeJS.Timeout | undefined;
         const replySub = bus.subscribe(inbox, (msg) => {
           clearTimeout(timer);

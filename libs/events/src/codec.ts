@@ -58,5 +58,14 @@ export function newEventId(): string {
 
 /** RFC 3339 timestamp for the `at` field. */
 export function nowIso(): string {
-  return new Date().toISOString();
+  // Several events are stamped per millisecond under load: format each millisecond once.
+  const ms = Date.now();
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
+
+let lastIsoMs = Number.NaN;
+let lastIso = "";

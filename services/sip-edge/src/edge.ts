@@ -211,13 +211,16 @@ function makeScreen(config: SipEdgeConfig, transports: Transports, clock: Clock)
       : undefined;
   const ownSentBy = () =>
     transports.protocols.map((p) => `${config.publicHost.toLowerCase()}:${transports.listener(p)?.local.port ?? 5060}`);
-  const policy = (): RequestPolicy => ({
-    allowedMethods: config.allowedMethods,
-    supportedExtensions: config.supportedExtensions,
-    uriSchemes: ["sip", "sips", "tel"],
-    maxBodyBytes: config.maxBodyBytes,
-    ownSentBy: ownSentBy(),
-  });
+  // Built at the first request (the listeners' ports are known by then) and reused: it never changes.
+  let cachedPolicy: RequestPolicy | undefined;
+  const policy = (): RequestPolicy =>
+    (cachedPolicy ??= {
+      allowedMethods: config.allowedMethods,
+      supportedExtensions: config.supportedExtensions,
+      uriSchemes: ["sip", "sips", "tel"],
+      maxBodyBytes: config.maxBodyBytes,
+      ownSentBy: ownSentBy(),
+    });
   const everyone = parseCidrs(["0.0.0.0/0", "::/0"]);
   return {
     stateless: (request: SipRequest, source: Source) =>

@@ -25,13 +25,28 @@ export function parseCidrs(entries: readonly string[]): CidrSet {
     }
   }
   const isEmpty = entries.every((e) => e.trim() === "");
+  const check = (address: string): boolean => {
+    const a = address.startsWith("::ffff:") && isIPv4(address.slice(7)) ? address.slice(7) : address;
+    if (isIPv4(a)) return list.check(a, "ipv4");
+    if (isIPv6(a)) return list.check(a, "ipv6");
+    return false;
+  };
+  // The set never changes and a few peers send most requests: BlockList.check (several microseconds) runs
+  // once per address, not once per request.
+  const known = new Map<string, boolean>();
   return {
     isEmpty,
     has(address: string): boolean {
-      const a = address.startsWith("::ffff:") && isIPv4(address.slice(7)) ? address.slice(7) : address;
-      if (isIPv4(a)) return list.check(a, "ipv4");
-      if (isIPv6(a)) return list.check(a, "ipv6");
-      return false;
+      if (isEmpty) return false;
+      let isIn = known.get(address);
+      if (isIn === undefined) {
+        isIn = check(address);
+        if (known.size >= MAX_REMEMBERED) known.clear();
+        known.set(address, isIn);
+      }
+      return isIn;
     },
   };
 }
+
+const MAX_REMEMBERED = 4096;

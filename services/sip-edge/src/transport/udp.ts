@@ -11,6 +11,9 @@ export interface UdpListenOptions {
   readonly maxMessageBytes: number;
 }
 
+/** Receive buffer asked of the OS for the UDP socket. */
+const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** RFC 3261 §18: one datagram = one message. Binds one socket, used for sending too (so rport works). */
 export async function listenUdp(options: UdpListenOptions): Promise<Listener> {
   const socket: Socket = createSocket({ type: isIPv6(options.address) ? "udp6" : "udp4" });
@@ -21,6 +24,14 @@ export async function listenUdp(options: UdpListenOptions): Promise<Listener> {
       done();
     });
   });
+  // A burst (or a pause of the event loop: GC, a busy neighbour on the CPU) must queue in the kernel, not be
+  // dropped: the OS default (~200 KiB, a few hundred datagrams) overflows within a fraction of a second at a
+  // few thousand messages per second. Linux caps this at net.core.rmem_max; best effort.
+  try {
+    socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
+  } catch {
+    // Not permitted here: the OS default stays.
+  }
   const bound = socket.address();
   const local: Endpoint = { address: bound.address, port: bound.port };
   // ICMP errors surface as socket errors on some platforms; a datagram socket stays usable.

@@ -51,7 +51,9 @@ export class StreamTransport {
     this.#armKeepAlive();
   }
 
+  /** The current socket, with this tick's corked writes flushed (callers wrap it in TLS or destroy it). */
   get socket(): Socket {
+    this.#flush();
     return this.#socket;
   }
 
@@ -76,8 +78,28 @@ export class StreamTransport {
   writeRaw(text: string): void {
     if (this.#isClosed) return;
     this.counters.bytesOut += Buffer.byteLength(text);
+    // Stanzas written in the same tick leave in one segment (one system call), not one each.
+    if (this.#corked === undefined) {
+      const socket = this.#socket;
+      this.#corked = socket;
+      socket.cork();
+      process.nextTick(() => this.#uncork(socket));
+    }
     this.#socket.write(text);
     this.#armKeepAlive();
+  }
+
+  /** The socket corked for this tick's writes, if any. */
+  #corked: Socket | undefined;
+
+  #flush(): void {
+    if (this.#corked !== undefined) this.#uncork(this.#corked);
+  }
+
+  #uncork(socket: Socket): void {
+    if (this.#corked !== socket) return;
+    this.#corked = undefined;
+    socket.uncork();
   }
 
   send(element: XmlElement): boolean {
@@ -93,6 +115,8 @@ export class StreamTransport {
 
   /** Moves to a new socket (the TLS one after STARTTLS) and restarts the stream. */
   upgrade(socket: Socket): void {
+    // What was written on the old socket this tick (e.g. <proceed/>) goes out before TLS takes over.
+    this.#flush();
     this.#socket.removeAllListeners("data");
     this.#socket = socket;
     this.#attach(socket);
@@ -121,6 +145,7 @@ export class StreamTransport {
   /** Drops the socket without a closing handshake. */
   destroy(error?: Error): void {
     this.#closeError ??= error;
+    this.#flush();
     this.#socket.destroy();
     this.#finish();
   }
@@ -164,9 +189,16 @@ export class StreamTransport {
 
   #armKeepAlive(): void {
     if (this.options.keepAliveMs <= 0) return;
-    clearTimeout(this.#keepAlive);
-    this.#keepAlive = setTimeout(() => this.writeRaw(" "), this.options.keepAliveMs);
-    this.#keepAlive.unref();
+    // One timer per stream, pushed back on every write (refresh) rather than a new timer per stanza.
+    if (this.#keepAlive === undefined) {
+      this.#keepAlive = setTimeout(() => {
+        this.#keepAlive = undefined;
+        this.writeRaw(" ");
+      }, this.options.keepAliveMs);
+      this.#keepAlive.unref();
+    } else {
+      this.#keepAlive.refresh();
+    }
   }
 
   #finish(): void {
