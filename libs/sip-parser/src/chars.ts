@@ -29,14 +29,16 @@ export const CHAR = new Uint16Array(256);
  * What the scanners use as the character code past the end of their range: no flag, no
  * delimiter, and above 127, so `c < 128 && CHAR[c] & flag` is false without reading out of bounds.
  *
- * Two V8 facts shape the hot loops (each costs 3-5x in the scanners when ignored):
+ * The hot scanners read mirrored codes (see mirror.ts), and never past `end`: the mirror is longer
+ * than the text and holds stale codes there. Where a loop still reads a string, two V8 (Node 20)
+ * facts apply, each costing 3-5x when ignored:
  * - `s.charCodeAt(i)` with `i` outside the string returns NaN, but in optimized code the first such
- *   read deoptimizes and the re-optimized function calls the slow builtin from then on. Hot loops
+ *   read deoptimizes and the re-optimized function calls the slow builtin from then on. Loops
  *   check `i < end` before reading and use PAST_END instead.
  * - The `charCodeAt` lookup is cached per call site by string shape. Parsed text comes in four
  *   shapes (flat or sliced, one- or two-byte); a fifth (a cons string from `+`, an internalized
- *   one-character string) makes the site megamorphic. Folded header lines are joined with
- *   `Array.prototype.join` (flat result), and one-character values are parsed by code of their own.
+ *   one-character string such as "0") makes the site megamorphic. Folded header lines are joined
+ *   with `Array.prototype.join`, whose result is flat.
  */
 export const PAST_END = 0x10000;
 

@@ -119,10 +119,9 @@ export abstract class SipMessage extends HeaderFields {
 
   /** The one address of a single-valued header (From, To), parsed in place when possible. */
   #address(key: string): NameAddr {
-    const value = this.single(key);
-    const i = this.keys.indexOf(key);
+    const i = this.singleIndex(key);
     const source = this.sourceOf(i);
-    if (source === undefined) return parseNameAddr(value);
+    if (source === undefined) return parseNameAddr(this.values[i] as string);
     const start = this.valueStart(i);
     try {
       return parseNameAddrAt(source, mirrorHead(source), start, this.valueEnd(i), false).value;
