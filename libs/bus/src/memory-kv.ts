@@ -18,7 +18,10 @@ export interface MemoryKvRegistry {
   close(): void;
 }
 
-/** KV buckets of one in-memory bus. Expiry is lazy (checked on read), as watchers are not told of it in NATS either. */
+/**
+ * KV buckets of one in-memory bus. Expiry is checked on read and expired entries are swept on write (watchers
+ * are not told of it, as in NATS).
+ */
 export function createMemoryKvRegistry(): MemoryKvRegistry {
   const buckets = new Map<string, Bucket>();
   let isOpen = true;
@@ -55,7 +58,11 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
         operation,
         createdMs: Date.now(),
       };
+      // Re-inserted, so the map stays in write order (oldest first) and expired entries can be swept from its
+      // front: keys written once and never read again (one per message) must not pile up forever.
+      b.entries.delete(key);
       b.entries.set(key, entry);
+      if (b.ttlMs > 0) sweep(b, entry.createdMs);
       for (const w of b.watchers) {
         if (subjectMatches(w.pattern, key)) queueMicrotask(() => w.onEntry(publicEntry(entry)));
       }
@@ -129,6 +136,14 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
       for (const b of buckets.values()) b.watchers.clear();
     },
   };
+}
+
+/** Drops expired entries from the front of a bucket kept in write order; stops at the first live one. */
+function sweep(b: Bucket, nowMs: number): void {
+  for (const [key, e] of b.entries) {
+    if (nowMs - e.createdMs < b.ttlMs) return;
+    b.entries.delete(key);
+  }
 }
 
 function publicEntry(e: StoredEntry): KvEntry {
