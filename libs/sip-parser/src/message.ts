@@ -124,7 +124,7 @@ export abstract class SipMessage extends HeaderFields {
     if (source === undefined) return parseNameAddr(this.values[i] as string);
     const start = this.valueStart(i);
     try {
-      return parseNameAddrAt(source, mirrorHead(source), start, this.valueEnd(i), false).value;
+      return parseNameAddrAt(source, mirrorHead(source), start, this.valueEnd(i), false);
     } catch (e) {
       throw relativeTo(e, start);
     }

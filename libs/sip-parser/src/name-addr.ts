@@ -21,10 +21,8 @@ export interface NameAddr {
   readonly isBracketed: boolean;
 }
 
-export interface NameAddrResult {
-  readonly value: NameAddr;
-  readonly next: number;
-}
+/** Where the last `parseNameAddrAt` stopped (a shared cursor instead of a result object per address). */
+export const nameAddrCursor = { next: 0 };
 
 function addrSpecEnd(cc: Uint16Array, i: number, end: number): number {
   while (i < end) {
@@ -37,8 +35,11 @@ function addrSpecEnd(cc: Uint16Array, i: number, end: number): number {
   return i;
 }
 
-/** Parses one name-addr / addr-spec with its parameters from `i`; stops at a comma when `inList`. */
-export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: number, inList: boolean): NameAddrResult {
+/**
+ * Parses one name-addr / addr-spec with its parameters from `i`; stops at a comma when `inList`
+ * and leaves the stop position in `nameAddrCursor.next`.
+ */
+export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: number, inList: boolean): NameAddr {
   i = skipWspC(cc, i, end);
   if (i >= end) throw syntaxError("empty address", i);
   let displayName: string | undefined;
@@ -83,12 +84,13 @@ export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: numb
     i = uriEnd;
   }
   const params = readGenericParams(s, cc, i, end, inList);
-  return { value: { displayName, uri, params, isBracketed }, next: paramCursor.pos };
+  nameAddrCursor.next = paramCursor.pos;
+  return { displayName, uri, params, isBracketed };
 }
 
 /** Parses a header value holding exactly one address (From, To, Reply-To, Refer-To...). */
 export function parseNameAddr(value: string): NameAddr {
-  return parseNameAddrAt(value, mirror(value), 0, value.length, false).value;
+  return parseNameAddrAt(value, mirror(value), 0, value.length, false);
 }
 
 /** Parses a comma-separated list of addresses (Contact, Route, Record-Route, Path...). */
@@ -106,9 +108,8 @@ export function parseNameAddrListC(
 ): NameAddr[] {
   let i = start;
   for (;;) {
-    const r = parseNameAddrAt(s, cc, i, end, true);
-    out.push(r.value);
-    i = skipWspC(cc, r.next, end);
+    out.push(parseNameAddrAt(s, cc, i, end, true));
+    i = skipWspC(cc, nameAddrCursor.next, end);
     if (i >= end) return out;
     i++; // the comma
   }
