@@ -1,22 +1,16 @@
 import {
   connect,
-  ErrorCode,
+  createInbox,
   type Msg,
   type MsgHdrs,
   type NatsConnection,
-  NatsError,
   type Subscription as NatsSubscription,
   headers as natsHeaders,
 } from "nats";
-import {
-  BusClosedError,
-  BusConnectionError,
-  NoRespondersError,
-  PayloadTooLargeError,
-  RequestTimeoutError,
-} from "./errors.js";
+import { BusClosedError, BusConnectionError, PayloadTooLargeError } from "./errors.js";
 import { HandlerTracker } from "./handler-tracker.js";
 import { openNatsKv } from "./nats-kv.js";
+import { ReplyInbox } from "./reply-inbox.js";
 import { checkSubject } from "./subject.js";
 import type {
   Bus,
@@ -60,6 +54,9 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
       timeout: options.connectTimeoutMs ?? 5_000,
       maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
       reconnectTimeWait: 500,
+      // nats.js otherwise captures two stack traces (new Error()) per request, to decorate errors that almost
+      // never happen: about a tenth of the gateway's CPU at 1k requests/s. Errors keep their codes.
+      noAsyncTraces: true,
       ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? "" }),
       ...(options.token === undefined ? {} : { token: options.token }),
     });
@@ -75,6 +72,7 @@ class NatsBus implements Bus {
   readonly #tracker: HandlerTracker;
   readonly #onError: BusErrorListener;
   readonly #subscriptions = new Set<NatsSubscription>();
+  readonly #replies: ReplyInbox;
   #isReconnecting = false;
   #isDraining = false;
 
@@ -82,6 +80,7 @@ class NatsBus implements Bus {
     this.#nc = nc;
     this.#onError = onError;
     this.#tracker = new HandlerTracker(onError);
+    this.#replies = new ReplyInbox(nc, createInbox(), fromNatsMsg, onError);
     void this.#watchStatus();
   }
 
@@ -138,23 +137,18 @@ class NatsBus implements Bus {
     };
   }
 
-  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
-    this.#check(subject, data, false);
+  request(subject: string, data: Uint8Array, options: RequestOptions): Promise<BusMessage> {
     try {
-      const msg = await this.#nc.request(subject, data, {
-        timeout: options.timeoutMs,
-        ...(options.headers ? { headers: toNatsHeaders(options.headers) } : {}),
-      });
-      return fromNatsMsg(msg);
+      this.#check(subject, data, false);
     } catch (err) {
-      if (err instanceof NatsError && err.code === ErrorCode.NoResponders) {
-        throw new NoRespondersError(subject, { cause: err });
-      }
-      if (err instanceof NatsError && err.code === ErrorCode.Timeout) {
-        throw new RequestTimeoutError(subject, options.timeoutMs, { cause: err });
-      }
-      throw err;
+      return Promise.reject(err);
     }
+    return this.#replies.request(subject, options.timeoutMs, (reply) =>
+      this.#nc.publish(subject, data, {
+        reply,
+        ...(options.headers ? { headers: toNatsHeaders(options.headers) } : {}),
+      }),
+    );
   }
 
   respond(to: BusMessage, data: Uint8Array, options: { readonly headers?: Headers } = {}): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BusConnectionError, connectNatsBus } from "../src/index.js";
+import { BusConnectionError, connectNatsBus, RequestTimeoutError } from "../src/index.js";
 import { runBusContract } from "./bus-contract.js";
 
 const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -11,6 +11,47 @@ describe("nats bus connection", () => {
     await expect(
       connectNatsBus({ url: "nats://127.0.0.1:1", name: "nobody", connectTimeoutMs: 500, maxReconnectAttempts: 0 }),
     ).rejects.toBeInstanceOf(BusConnectionError);
+  });
+
+  it("routes each of many concurrent requests' replies to its own caller, answered out of order", async () => {
+    const bus = await connectNatsBus({ url, name: "mux" });
+    const subject = `test.mux.${Date.now()}`;
+    // Replies go out in reverse order of arrival, once all 200 requests are in.
+    const held: Parameters<Parameters<typeof bus.subscribe>[1]>[0][] = [];
+    bus.subscribe(subject, (m) => {
+      held.push(m);
+      if (held.length === 200) for (const r of held.reverse()) bus.respond(r, r.data, { headers: { n: "x" } });
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        bus.request(subject, new TextEncoder().encode(String(i)), { timeoutMs: 5_000 }),
+      ),
+    );
+    expect(replies.map((r) => new TextDecoder().decode(r.data))).toEqual(
+      Array.from({ length: 200 }, (_, i) => String(i)),
+    );
+    expect(replies.every((r) => r.headers.n === "x")).toBe(true);
+    await bus.drain();
+  });
+
+  it("ignores a reply that comes after the request timed out, and later requests still work", async () => {
+    const bus = await connectNatsBus({ url, name: "late" });
+    const subject = `test.late.${Date.now()}`;
+    let isSlow = true;
+    bus.subscribe(subject, async (m) => {
+      if (isSlow) await new Promise((r) => setTimeout(r, 300));
+      bus.respond(m, m.data);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(bus.request(subject, new Uint8Array([1]), { timeoutMs: 100 })).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
+    isSlow = false;
+    await new Promise((r) => setTimeout(r, 300));
+    const reply = await bus.request(subject, new Uint8Array([2]), { timeoutMs: 5_000 });
+    expect([...reply.data]).toEqual([2]);
+    await bus.drain();
   });
 
   it("drain waits for a running handler and lets it reply", async () => {
