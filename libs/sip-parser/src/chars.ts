@@ -91,9 +91,10 @@ export function skipWsp(s: string, i: number, end: number): number {
 
 /** Index after a run of characters carrying `flag`, starting at `i`. */
 export function scan(s: string, i: number, end: number, flag: number): number {
+  const table = CHAR;
   while (i < end) {
     const c = s.charCodeAt(i);
-    if (c >= 128 || ((CHAR[c] as number) & flag) === 0) break;
+    if (c >= 128 || ((table[c] as number) & flag) === 0) break;
     i++;
   }
   return i;
@@ -111,9 +112,10 @@ export function skipWspC(cc: Uint16Array, i: number, end: number): number {
 
 /** `scan` over mirrored character codes (see mirror.ts). */
 export function scanC(cc: Uint16Array, i: number, end: number, flag: number): number {
+  const table = CHAR; // a local: module bindings are re-read (with a hole check) on every use
   while (i < end) {
     const c = cc[i] as number;
-    if (c >= 128 || ((CHAR[c] as number) & flag) === 0) break;
+    if (c >= 128 || ((table[c] as number) & flag) === 0) break;
     i++;
   }
   return i;

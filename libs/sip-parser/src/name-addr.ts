@@ -54,9 +54,10 @@ export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: numb
     if (j >= end || (cc[j] as number) !== 60) throw syntaxError('expected "<" after display name', j);
   } else {
     // display-name = *(token LWS): scan tokens and whitespace; a "<" after them makes it a name-addr.
+    const table = CHAR; // a local: imports are re-read on every use
     while (j < end) {
       const c = cc[j] as number;
-      if (c === 32 || c === 9 || (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0)) j++;
+      if (c === 32 || c === 9 || (c < 128 && ((table[c] as number) & TOKEN) !== 0)) j++;
       else break;
     }
     if (j < end && (cc[j] as number) === 60) {

@@ -48,32 +48,37 @@ export function readGenericParams(
 ): readonly SipParam[] {
   // Hand-inlined whitespace and token loops: this runs for every Via, address and media type. Reads
   // stop at `end` (PAST_END stands in): a charCodeAt past the string would deoptimize (see chars.ts).
+  // Imports are live bindings, re-read (with a hole check) on every use: copy them into locals.
+  const table = CHAR;
+  const past = PAST_END;
+  const token = TOKEN;
+  const tokenOrHost = TOKEN | HOST;
   let params: SipParam[] | undefined;
-  let c = i < end ? (cc[i] as number) : PAST_END;
+  let c = i < end ? (cc[i] as number) : past;
   for (;;) {
-    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
     if (i >= end || (c === 44 && inList)) break;
     if (c !== 59) throw syntaxError(`expected ";" but found "${s[i]}"`, i);
-    c = ++i < end ? (cc[i] as number) : PAST_END;
-    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
+    c = ++i < end ? (cc[i] as number) : past;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
     const nameStart = i;
-    while (c < 128 && ((CHAR[c] as number) & TOKEN) !== 0) c = ++i < end ? (cc[i] as number) : PAST_END;
+    while (c < 128 && ((table[c] as number) & token) !== 0) c = ++i < end ? (cc[i] as number) : past;
     if (i === nameStart) throw syntaxError("empty parameter name", i);
     const name = s.slice(nameStart, i);
-    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
+    while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
     let value: string | null = null;
     if (c === 61) {
-      c = ++i < end ? (cc[i] as number) : PAST_END;
-      while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : PAST_END;
+      c = ++i < end ? (cc[i] as number) : past;
+      while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
       const valueStart = i;
       if (c === 34) {
         i = scanQuotedString(cc, i, end);
       } else {
-        while (c < 128 && ((CHAR[c] as number) & (TOKEN | HOST)) !== 0) c = ++i < end ? (cc[i] as number) : PAST_END;
+        while (c < 128 && ((table[c] as number) & tokenOrHost) !== 0) c = ++i < end ? (cc[i] as number) : past;
         if (i === valueStart) throw syntaxError(`empty value for parameter "${name}"`, i);
       }
       value = s.slice(valueStart, i);
-      c = i < end ? (cc[i] as number) : PAST_END;
+      c = i < end ? (cc[i] as number) : past;
     }
     if (params === undefined) params = [];
     params.push({ name, value });

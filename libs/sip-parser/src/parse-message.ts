@@ -67,8 +67,11 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     let j = pos;
     let code = c;
     let hash = 0;
+    // Locals, not the imports: module bindings are re-read (with a hole check) on every use.
+    const table = CHAR;
+    const token = TOKEN;
     // The header text ends in CRLF and CR is not a token character, so these loops stop inside it.
-    while (code < 128 && (CHAR[code] as number) & TOKEN) {
+    while (code < 128 && ((table[code] as number) & token) !== 0) {
       hash = nameHashStep(hash, code);
       code = cc[++j] as number;
     }

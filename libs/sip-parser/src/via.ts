@@ -61,11 +61,12 @@ function parseSentBy(s: string, cc: Uint16Array, i: number, end: number): string
     k = skipWspC(cc, k + 1, end);
     const start = k;
     let n = 0;
-    let c = k < end ? (cc[k] as number) : PAST_END;
+    const past = PAST_END;
+    let c = k < end ? (cc[k] as number) : past;
     while (c >= 48 && c <= 57) {
       n = n * 10 + c - 48;
       if (n > 65535) throw syntaxError("Via port out of range", start);
-      c = ++k < end ? (cc[k] as number) : PAST_END;
+      c = ++k < end ? (cc[k] as number) : past;
     }
     if (k === start) throw syntaxError("missing Via port", k);
     port = n;
