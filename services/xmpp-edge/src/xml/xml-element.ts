@@ -1,5 +1,5 @@
 import type { XmlElement } from "@stox/events";
-import { createElement, type Element } from "@xmpp/xml";
+import { escapeXML, escapeXMLText } from "@xmpp/xml";
 
 /** Builds an XmlElement; children may be elements or text. */
 export function el(
@@ -30,15 +30,22 @@ export function textOf(element: XmlElement): string {
   return element.children.filter((c): c is string => typeof c === "string").join("");
 }
 
-function toLtx(element: XmlElement): Element {
-  return createElement(
-    element.name,
-    { ...element.attrs },
-    ...element.children.map((c) => (typeof c === "string" ? c : toLtx(c))),
-  );
-}
-
-/** Serializes with @xmpp/xml (which escapes text and attribute values). */
+/**
+ * Serializes as @xmpp/xml (ltx) does, without building its element tree first: attribute values escaped with
+ * escapeXML, text with escapeXMLText, empty text children dropped, `<name/>` for an element with no children.
+ */
 export function serialize(element: XmlElement): string {
-  return toLtx(element).toString();
+  let out = `<${element.name}`;
+  for (const key in element.attrs) {
+    const value = element.attrs[key];
+    if (value != null) out += ` ${key}="${escapeXML(value)}"`;
+  }
+  let inner = "";
+  let hasChildren = false;
+  for (const c of element.children) {
+    if (c === "") continue;
+    hasChildren = true;
+    inner += typeof c === "string" ? escapeXMLText(c) : serialize(c);
+  }
+  return hasChildren ? `${out}>${inner}</${element.name}>` : `${out}/>`;
 }
