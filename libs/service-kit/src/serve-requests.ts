@@ -1,5 +1,12 @@
 import type { Bus, BusMessage, Subscription } from "@stox/bus";
-import { type EventCodec, EventDecodeError, type GatewayError, type GatewayErrorCode, newEventId, nowIso } from "@stox/events";
+import {
+  type EventCodec,
+  EventDecodeError,
+  type GatewayError,
+  type GatewayErrorCode,
+  newEventId,
+  nowIso,
+} from "@stox/events";
 import type { Logger, Metrics } from "@stox/telemetry";
 
 /** A failure a handler throws on purpose; it becomes the `{ ok: false, error }` reply. */

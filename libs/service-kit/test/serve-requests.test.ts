@@ -1,5 +1,5 @@
 import { createMemoryBus } from "@stox/bus";
-import { type XmppSendResult, xmppSendResultCodec, xmppStanzaCommandCodec, newEventId, nowIso } from "@stox/events";
+import { newEventId, nowIso, type XmppSendResult, xmppSendResultCodec, xmppStanzaCommandCodec } from "@stox/events";
 import { createLogger, createMetrics } from "@stox/telemetry";
 import { describe, expect, it } from "vitest";
 import { GatewayFailure, serveRequests } from "../src/index.js";
@@ -44,7 +44,9 @@ describe("serveRequests", () => {
     const { send, metrics } = setup(async () => {});
     const reply = await send({ v: 1, stanza: "not an element" });
     expect(reply).toMatchObject({ ok: false, error: { code: "bad-request", isRetryable: false } });
-    expect(await metrics.render()).toContain('stox_test_requests_total{subject="stox.v1.xmpp.out.message",outcome="invalid"} 1');
+    expect(await metrics.render()).toContain(
+      'stox_test_requests_total{subject="stox.v1.xmpp.out.message",outcome="invalid"} 1',
+    );
     expect(await send(command("still here"))).toMatchObject({ ok: true });
   });
 
