@@ -7,7 +7,12 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source"] } },
   test: {
     globalSetup: ["test/global-setup.ts"],
-    include: ["libs/*/test/**/*.test.ts", "services/*/test/**/*.test.ts", "test/**/*.test.ts", "deploy/test/**/*.test.ts"],
+    include: [
+      "libs/*/test/**/*.test.ts",
+      "services/*/test/**/*.test.ts",
+      "test/**/*.test.ts",
+      "deploy/test/**/*.test.ts",
+    ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 20_000,
     hookTimeout: 60_000,

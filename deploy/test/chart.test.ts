@@ -61,7 +61,9 @@ describe("helm chart", () => {
   });
 
   it("gives every pod its service name, probes, the drain grace period and file-mounted secrets", () => {
-    const deployments = docs(renderChart([allEnabled])).filter((d) => d.kind === "Deployment") as unknown as Deployment[];
+    const deployments = docs(renderChart([allEnabled])).filter(
+      (d) => d.kind === "Deployment",
+    ) as unknown as Deployment[];
     for (const d of deployments) {
       const pod = d.spec?.template.spec;
       const container = pod?.containers[0];
@@ -80,7 +82,9 @@ describe("helm chart", () => {
   });
 
   it("exposes SIP on UDP and TCP", () => {
-    const svc = docs(renderChart([allEnabled])).find((d) => d.kind === "Service" && d.metadata.name.endsWith("sip-edge"));
+    const svc = docs(renderChart([allEnabled])).find(
+      (d) => d.kind === "Service" && d.metadata.name.endsWith("sip-edge"),
+    );
     const ports = (svc?.spec?.ports ?? []) as { protocol: string; port: number }[];
     expect(ports.map((p) => `${p.protocol}/${p.port}`).sort()).toEqual(["TCP/5060", "UDP/5060"]);
   });
