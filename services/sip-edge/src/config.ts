@@ -32,6 +32,8 @@ export interface SipEdgeConfig {
   /** Requests waiting for a mapper at once; more are answered 503 + Retry-After (overload). */
   readonly maxPendingRequests: number;
   readonly maxMessageBytes: number;
+  /** Receive buffer asked of the OS for the UDP socket; 0 keeps the OS default. */
+  readonly udpReceiveBufferBytes: number;
   readonly maxBodyBytes: number;
   readonly maxConnections: number;
   readonly idleTimeoutMs: number;
@@ -78,6 +80,7 @@ export function defaultConfig(overrides: Partial<SipEdgeConfig> = {}): SipEdgeCo
     retryAfterSeconds: 5,
     maxPendingRequests: 1000,
     maxMessageBytes: 65_535,
+    udpReceiveBufferBytes: 1024 * 1024,
     maxBodyBytes: 60_000,
     maxConnections: 1000,
     idleTimeoutMs: 300_000,
@@ -170,6 +173,7 @@ export function loadConfig(env: Env): SipEdgeConfig {
     retryAfterSeconds: readInt(env, "SIP_EDGE_RETRY_AFTER_SECONDS", 5, { min: 0 }),
     maxPendingRequests: readInt(env, "SIP_EDGE_MAX_PENDING_REQUESTS", 1000, { min: 1 }), // then 503 (overload)
     maxMessageBytes: readInt(env, "SIP_EDGE_MAX_MESSAGE_BYTES", 65_535, { min: 512 }), // larger: 513
+    udpReceiveBufferBytes: readInt(env, "SIP_EDGE_UDP_RECEIVE_BUFFER_BYTES", 1024 * 1024, { min: 0 }), // 0: OS default
     maxBodyBytes: readInt(env, "SIP_EDGE_MAX_BODY_BYTES", 60_000, { min: 0 }), // larger: 413
     maxConnections: readInt(env, "SIP_EDGE_MAX_CONNECTIONS", 1000, { min: 1 }), // per stream transport
     idleTimeoutMs: readInt(env, "SIP_EDGE_IDLE_TIMEOUT_MS", 300_000, { min: 1000 }),

@@ -68,6 +68,7 @@ export class SipEdge {
     const transports = await Transports.start({
       listen: config.transports,
       onMessage: (data, source) => receive(data, source),
+      udpReceiveBufferBytes: config.udpReceiveBufferBytes,
       limits: {
         maxMessageBytes: config.maxMessageBytes,
         maxConnections: config.maxConnections,

@@ -33,6 +33,12 @@ describe("sip-edge config from SIP_EDGE_* variables", () => {
     expect(c.publicHost).toBe("127.0.0.1");
   });
 
+  it("asks for a 1 MiB UDP receive buffer unless SIP_EDGE_UDP_RECEIVE_BUFFER_BYTES says otherwise (0: OS default)", () => {
+    expect(loadConfig({}).udpReceiveBufferBytes).toBe(1024 * 1024);
+    expect(loadConfig({ SIP_EDGE_UDP_RECEIVE_BUFFER_BYTES: "0" }).udpReceiveBufferBytes).toBe(0);
+    expect(() => loadConfig({ SIP_EDGE_UDP_RECEIVE_BUFFER_BYTES: "-1" })).toThrow(/SIP_EDGE_UDP_RECEIVE_BUFFER_BYTES/);
+  });
+
   it("names the variable to fix: unknown transport, TLS without a certificate, digest without a realm", () => {
     expect(() => loadConfig({ SIP_EDGE_TRANSPORTS: "sctp" })).toThrow(/SIP_EDGE_TRANSPORTS/);
     expect(() => loadConfig({ SIP_EDGE_TRANSPORTS: "tls" })).toThrow(ConfigError);

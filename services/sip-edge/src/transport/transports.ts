@@ -9,6 +9,8 @@ export interface TransportsOptions {
   readonly listen: readonly TransportConfig[];
   readonly onMessage: InboundHandler;
   readonly limits: StreamLimits;
+  /** Receive buffer for the UDP socket (0 or absent: the OS default). */
+  readonly udpReceiveBufferBytes?: number;
   /** Server certificate and key; with `clientCa`, client certificates are requested and verified. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
   /** Outgoing TLS options (tests trust a self-signed CA here). */
@@ -33,8 +35,13 @@ export class Transports {
       for (const cfg of options.listen) {
         const common = { address: cfg.address, port: cfg.port, onMessage: options.onMessage };
         let l: Listener;
-        if (cfg.protocol === "udp") l = await listenUdp({ ...common, maxMessageBytes: options.limits.maxMessageBytes });
-        else if (cfg.protocol === "tcp" || cfg.protocol === "tls") {
+        if (cfg.protocol === "udp") {
+          l = await listenUdp({
+            ...common,
+            maxMessageBytes: options.limits.maxMessageBytes,
+            receiveBufferBytes: options.udpReceiveBufferBytes ?? 0,
+          });
+        } else if (cfg.protocol === "tcp" || cfg.protocol === "tls") {
           l = await listenStream({
             ...common,
             protocol: cfg.protocol,

@@ -9,10 +9,9 @@ export interface UdpListenOptions {
   readonly onMessage: InboundHandler;
   /** Datagrams longer than this are dropped unread (the parser answers 513 for what it sees). */
   readonly maxMessageBytes: number;
+  /** Receive buffer asked of the OS (Linux caps it at net.core.rmem_max); 0 keeps the OS default. */
+  readonly receiveBufferBytes: number;
 }
-
-/** Receive buffer asked of the OS for the UDP socket. */
-const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** RFC 3261 §18: one datagram = one message. Binds one socket, used for sending too (so rport works). */
 export async function listenUdp(options: UdpListenOptions): Promise<Listener> {
@@ -24,13 +23,14 @@ export async function listenUdp(options: UdpListenOptions): Promise<Listener> {
       done();
     });
   });
-  // A burst (or a pause of the event loop: GC, a busy neighbour on the CPU) must queue in the kernel, not be
-  // dropped: the OS default (~200 KiB, a few hundred datagrams) overflows within a fraction of a second at a
-  // few thousand messages per second. Linux caps this at net.core.rmem_max; best effort.
-  try {
-    socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
-  } catch {
-    // Not permitted here: the OS default stays.
+  // A burst, or a pause of the event loop (GC, a busy neighbour on the CPU), should queue in the kernel rather
+  // than be dropped; but a deep queue only turns overload into seconds of delay and UAC retransmissions.
+  if (options.receiveBufferBytes > 0) {
+    try {
+      socket.setRecvBufferSize(options.receiveBufferBytes);
+    } catch {
+      // Not permitted here: the OS default stays.
+    }
   }
   const bound = socket.address();
   const local: Endpoint = { address: bound.address, port: bound.port };
