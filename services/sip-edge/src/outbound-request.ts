@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { SipRequestCommand } from "@stox/events";
-import { createRequest, formatNameAddr, generateTag, type SipRequest } from "@stox/sip-parser";
+import { createRequest, formatNameAddr, type SipRequest } from "@stox/sip-parser";
 import type { DialogRecord } from "./dialog/dialog-record.js";
 import { bodyBytes, EDGE_OWNED_HEADERS } from "./event-mapping.js";
+import { newTag } from "./random-tag.js";
 
 export interface OutgoingParts {
   /** `SIP/2.0/UDP host:port;branch=...;rport`. */
@@ -36,7 +37,7 @@ function extraHeaders(cmd: SipRequestCommand, method: string, contact: string): 
  */
 export function buildNewRequest(cmd: SipRequestCommand, parts: OutgoingParts): SipRequest {
   const method = cmd.method.toUpperCase();
-  const fromTag = cmd.from.tag ?? generateTag();
+  const fromTag = cmd.from.tag ?? newTag();
   const from = `${formatNameAddr({ displayName: cmd.from.displayName, uri: cmd.from.uri })};tag=${fromTag}`;
   const toTag = cmd.to.tag === undefined ? "" : `;tag=${cmd.to.tag}`;
   const to = `${formatNameAddr({ displayName: cmd.to.displayName, uri: cmd.to.uri })}${toTag}`;
