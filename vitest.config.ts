@@ -17,6 +17,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: "forks",
-    reporters: ["default"],
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".stox-tmp/vitest-results.json" }]] : ["default"],
   },
 });
