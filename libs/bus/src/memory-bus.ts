@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { copyBytes } from "./copy-bytes.js";
 import { BusClosedError, NoRespondersError, PayloadTooLargeError, RequestTimeoutError } from "./errors.js";
 import { HandlerTracker } from "./handler-tracker.js";
 import { createMemoryKvRegistry } from "./memory-kv.js";
@@ -51,7 +52,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   let inboxSeq = 0;
 
   function deliver(sub: MemorySubscription, msg: BusMessage): void {
-    const copy: BusMessage = { ...msg, data: msg.data.slice() };
+    const copy: BusMessage = { ...msg, data: copyBytes(msg.data) };
     queueMicrotask(() => {
       if (sub.isActive) tracker.run(sub.handler, copy, sub.subject);
     });

@@ -1,3 +1,4 @@
+import { copyBytes } from "./copy-bytes.js";
 import { BusClosedError, KvConflictError } from "./errors.js";
 import { checkBucketName, checkKvKey, subjectMatches } from "./subject.js";
 import type { KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";
@@ -53,7 +54,7 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
       const entry: StoredEntry = {
         bucket: name,
         key,
-        value: value.slice(),
+        value: copyBytes(value),
         revision: ++b.sequence,
         operation,
         createdMs: Date.now(),
@@ -147,5 +148,5 @@ function sweep(b: Bucket, nowMs: number): void {
 }
 
 function publicEntry(e: StoredEntry): KvEntry {
-  return { bucket: e.bucket, key: e.key, value: e.value.slice(), revision: e.revision, operation: e.operation };
+  return { bucket: e.bucket, key: e.key, value: copyBytes(e.value), revision: e.revision, operation: e.operation };
 }

@@ -4,6 +4,31 @@ import { runBusContract } from "./bus-contract.js";
 
 runBusContract("memory", async (errors) => createMemoryBus({ onError: (e) => errors.push(e) }));
 
+describe("memory bus copies", () => {
+  it("gives each receiver its own copy of a Buffer payload, and KV keeps its own copy", async () => {
+    const bus = createMemoryBus();
+    const seen: Uint8Array[] = [];
+    bus.subscribe("copy", (m) => {
+      seen.push(m.data);
+      m.data[0] = 0; // a receiver scribbling on its payload
+    });
+    bus.subscribe("copy", (m) => void seen.push(m.data));
+    const sent = Buffer.from("abc");
+    bus.publish("copy", sent);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toHaveLength(2);
+    expect([...(seen[1] as Uint8Array)]).toEqual([97, 98, 99]);
+    expect(sent.toString()).toBe("abc");
+    const kv = await bus.kv("copies");
+    const value = Buffer.from("xyz");
+    await kv.put("k", value);
+    value[0] = 0;
+    const entry = await kv.get("k");
+    expect(Buffer.from(entry?.value ?? []).toString()).toBe("xyz");
+    await bus.drain();
+  });
+});
+
 describe("memory bus drain", () => {
   it("waits for running handlers, lets them reply, then refuses new work", async () => {
     const bus = createMemoryBus();
