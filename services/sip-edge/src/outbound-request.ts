@@ -46,7 +46,16 @@ export function buildNewRequest(cmd: SipRequestCommand, parts: OutgoingParts): S
     ["Max-Forwards", "70"],
   ];
   if (parts.preloadedRoute !== undefined) headers.push(["Route", parts.preloadedRoute]);
-  headers.push(["From", from], ["To", to], ["Call-ID", cmd.callId ?? randomUUID()], ["CSeq", `1 ${method}`]);
+  headers.push(
+    ["From", from],
+    ["To", to],
+    ["Call-ID", cmd.callId ?? randomUUID()],
+    [
+      "CSeq",
+      // A mapper may number out-of-dialog requests that share a Call-ID (RFC 7572 threads); otherwise 1.
+      `${cmd.cseq ?? 1} ${method}`,
+    ],
+  );
   headers.push(...extraHeaders(cmd, method, parts.contact));
   const body = bodyBytes(cmd.body, cmd.bodyEncoding);
   return createRequest({ method, uri: cmd.requestUri, headers, ...(body === undefined ? {} : { body }) });

@@ -109,6 +109,29 @@ describe("outgoing requests from stox.v1.sip.out.request", () => {
     expect(a.body.toString()).toBe("hi");
   });
 
+  it("numbers out-of-dialog requests of one thread with the command's Call-ID and CSeq (RFC 7572 §5 threads)", async () => {
+    const got = autoAnswer(200);
+    const uri = `sip:bob@127.0.0.1:${peer.port}`;
+    for (const cseq of [1, 2]) {
+      const r = await command({
+        method: "MESSAGE",
+        requestUri: uri,
+        from: { uri: "sip:alice@gw.example" },
+        to: { uri },
+        callId: "thread-1@gw.example",
+        cseq,
+        contentType: "text/plain",
+        body: `message ${cseq}`,
+      });
+      expect(r.ok && r.status).toBe(200);
+    }
+    const unique = [...new Map(got.map((r) => [r.via[0]?.branch, r])).values()];
+    expect(unique.map((r) => [r.callId, r.cseq.seq])).toEqual([
+      ["thread-1@gw.example", 1],
+      ["thread-1@gw.example", 2],
+    ]);
+  });
+
   it("reports a local 408 when Timer F fires with no answer (RFC 3261 §17.1.2.2, CORE-ERR-17)", async () => {
     const uri = `sip:bob@127.0.0.1:${peer.port}`; // the peer stays silent
     const r = await command({ method: "MESSAGE", requestUri: uri, from: { uri: "sip:alice@gw.example" }, to: { uri } });
