@@ -87,7 +87,8 @@ export function loadConfig(env: Env): XmppEdgeConfig {
     // per stream peer (the XMPP server of a component link, or an s2s peer domain); 0 = unlimited
     peerRatePerSecond: readInt(env, "XMPP_EDGE_PEER_RATE_PER_SECOND", 0, { min: 0 }),
     peerRateBurst: readInt(env, "XMPP_EDGE_PEER_RATE_BURST", 1000, { min: 1 }),
-    requestTimeoutMs: readInt(env, "XMPP_EDGE_REQUEST_TIMEOUT_MS", 10_000, { min: 10 }),
+    // Longer than the mappers wait for SIP (40 s, beyond Timer F = 32 s), so a slow SIP answer still reaches the sender.
+    requestTimeoutMs: readInt(env, "XMPP_EDGE_REQUEST_TIMEOUT_MS", 45_000, { min: 10 }),
     // inbound stanzas awaiting a mapper's reply, per stream; past it the edge stops reading that stream
     maxInFlight: readInt(env, "XMPP_EDGE_MAX_IN_FLIGHT", 1000, { min: 1 }),
     domainFeatures: readList(env, "XMPP_EDGE_DISCO_FEATURES", []),
