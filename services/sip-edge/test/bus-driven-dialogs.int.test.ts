@@ -53,10 +53,14 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
     await nats?.stop();
   });
 
+  const busOf = new Map<SipEdge, Bus>();
+
   async function startEdge(): Promise<SipEdge> {
     const bus = await connectNatsBus({ url: nats.url, name: "sip-edge" });
     buses.push(bus);
-    return SipEdge.start({ bus, config: config() });
+    const edge = await SipEdge.start({ bus, config: config() });
+    busOf.set(edge, bus);
+    return edge;
   }
 
   // Over TCP, sipp ends the call when the connection it came on closes, so the instance that made the
@@ -89,7 +93,13 @@ describe("dialogs driven from the bus (sipp as the remote party, real NATS)", ()
       if (isCreatorStopped) {
         // Instance B joins only now, and A goes away: the dialog must come from the bus KV.
         edgeB = await startEdge();
+        // A round trip on B's connection: the server handles a connection's messages in order, so B's
+        // subscriptions are in place once this answers.
+        await edgeB.dialogs.get("probe");
         await edgeA.stop();
+        // The instance is gone, connection and all: without the drain its UNSUB may still be on the way to
+        // the server, which could route the BYE to the stopped instance.
+        await busOf.get(edgeA)?.drain();
         edgeA = undefined;
         survivor = edgeB;
       }
