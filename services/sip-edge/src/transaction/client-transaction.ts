@@ -1,6 +1,7 @@
 import { createRequest, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import { type Destination, isReliable } from "../transport/types.js";
+import { TimerSet } from "./timer-set.js";
 
 export type ClientTransactionState = "calling" | "trying" | "proceeding" | "completed" | "accepted" | "terminated";
 
@@ -26,7 +27,7 @@ export interface ClientTransactionDeps {
 export class ClientTransaction {
   readonly isInvite: boolean;
   state: ClientTransactionState;
-  #timers = new Set<unknown>();
+  readonly #timers: TimerSet;
   #ack: Buffer | undefined;
   readonly #data: Buffer;
   readonly #deps: ClientTransactionDeps;
@@ -39,6 +40,7 @@ export class ClientTransaction {
     deps: ClientTransactionDeps,
   ) {
     this.#deps = deps;
+    this.#timers = new TimerSet(deps.clock);
     this.isInvite = request.method === "INVITE";
     this.state = this.isInvite ? "calling" : "trying";
     this.#data = serializeSipMessage(request);
@@ -52,7 +54,7 @@ export class ClientTransaction {
     const t = this.#deps.timers;
     if (!this.#isReliable) this.#retransmit(t.t1);
     // Timer B (INVITE) / Timer F (non-INVITE): 64*T1 without a final response is a timeout.
-    this.#after(64 * t.t1, () => {
+    this.#timers.after(64 * t.t1, () => {
       if (this.state === "calling" || this.state === "trying" || (!this.isInvite && this.state === "proceeding")) {
         this.#terminate();
         this.handlers.onTimeout();
@@ -77,8 +79,8 @@ export class ClientTransaction {
       if (this.state === "calling" || this.state === "trying") {
         this.state = "proceeding";
         if (this.isInvite) {
-          this.#clearTimers();
-          this.#after(this.#deps.inviteProceedingMs, () => {
+          this.#timers.clear();
+          this.#timers.after(this.#deps.inviteProceedingMs, () => {
             if (this.state !== "proceeding") return;
             this.#terminate();
             this.handlers.onTimeout();
@@ -88,22 +90,22 @@ export class ClientTransaction {
       this.handlers.onResponse(response);
       return;
     }
-    this.#clearTimers();
+    this.#timers.clear();
     const t = this.#deps.timers;
     if (this.isInvite && status < 300) {
       // RFC 6026 §8.4: Accepted; later 2xx retransmissions go to the TU for Timer M = 64*T1.
       this.state = "accepted";
-      this.#after(64 * t.t1, () => this.#terminate());
+      this.#timers.after(64 * t.t1, () => this.#terminate());
     } else if (this.isInvite) {
       this.state = "completed";
       this.#ack = serializeSipMessage(buildNon2xxAck(this.request, response));
       this.#transmit(this.#ack);
       // Timer D: at least 32 s on unreliable transports, 0 on reliable.
-      this.#after(this.#isReliable ? 0 : Math.max(32_000, 64 * t.t1), () => this.#terminate());
+      this.#timers.after(this.#isReliable ? 0 : Math.max(32_000, 64 * t.t1), () => this.#terminate());
     } else {
       this.state = "completed";
       // Timer K: T4 on unreliable transports, 0 on reliable.
-      this.#after(this.#isReliable ? 0 : t.t4, () => this.#terminate());
+      this.#timers.after(this.#isReliable ? 0 : t.t4, () => this.#terminate());
     }
     this.handlers.onResponse(response);
   }
@@ -115,7 +117,7 @@ export class ClientTransaction {
 
   /** Timer A / Timer E: retransmit on unreliable transports, doubling (E caps at T2, and in Proceeding uses T2). */
   #retransmit(interval: number): void {
-    this.#after(interval, () => {
+    this.#timers.after(interval, () => {
       const active = this.isInvite ? this.state === "calling" : this.state === "trying" || this.state === "proceeding";
       if (!active) return;
       this.#transmit(this.#data);
@@ -125,23 +127,10 @@ export class ClientTransaction {
     });
   }
 
-  #after(ms: number, fn: () => void): void {
-    const handle = this.#deps.clock.setTimeout(() => {
-      this.#timers.delete(handle);
-      fn();
-    }, ms);
-    this.#timers.add(handle);
-  }
-
-  #clearTimers(): void {
-    for (const h of this.#timers) this.#deps.clock.clearTimeout(h);
-    this.#timers.clear();
-  }
-
   #terminate(): void {
     if (this.state === "terminated") return;
     this.state = "terminated";
-    this.#clearTimers();
+    this.#timers.clear();
     this.#deps.onTerminated(this);
   }
 

@@ -1,6 +1,7 @@
 import { type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import { type Destination, isReliable, type Source } from "../transport/types.js";
+import { TimerSet } from "./timer-set.js";
 
 export type ServerTransactionState = "trying" | "proceeding" | "completed" | "confirmed" | "accepted" | "terminated";
 
@@ -21,7 +22,7 @@ export class ServerTransaction {
   readonly isInvite: boolean;
   state: ServerTransactionState;
   #last: Buffer | undefined;
-  #timers = new Set<unknown>();
+  readonly #timers: TimerSet;
   #finalSentAt: number | undefined;
   readonly #deps: ServerTransactionDeps;
 
@@ -34,6 +35,7 @@ export class ServerTransaction {
     deps: ServerTransactionDeps,
   ) {
     this.#deps = deps;
+    this.#timers = new TimerSet(deps.clock);
     this.isInvite = request.method === "INVITE";
     this.state = this.isInvite ? "proceeding" : "trying";
   }
@@ -50,7 +52,7 @@ export class ServerTransaction {
   /** RFC 4320 §4.1: a non-INVITE 100 only after Timer E would have reached T2, so the UAC stops retransmitting. */
   startLateTrying(make100: () => SipResponse): void {
     if (this.isInvite) return;
-    this.#after(this.#deps.timers.t2, () => {
+    this.#timers.after(this.#deps.timers.t2, () => {
       if (this.state === "trying") void this.respond(make100());
     });
   }
@@ -72,16 +74,16 @@ export class ServerTransaction {
       // RFC 6026 §7.1: Accepted; the TU retransmits 2xx (§13.3.1.4) until the ACK, for Timer L = 64*T1.
       this.state = "accepted";
       if (!this.isReliable) this.#retransmit(data, t.t1, () => this.state === "accepted");
-      this.#after(64 * t.t1, () => this.#terminate());
+      this.#timers.after(64 * t.t1, () => this.#terminate());
     } else if (this.isInvite) {
       this.state = "completed";
       // Timer G retransmits the final response on unreliable transports; Timer H gives up waiting for ACK.
       if (!this.isReliable) this.#retransmit(data, t.t1, () => this.state === "completed");
-      this.#after(64 * t.t1, () => this.#terminate());
+      this.#timers.after(64 * t.t1, () => this.#terminate());
     } else {
       this.state = "completed";
       // Timer J: absorb request retransmissions for 64*T1 on unreliable transports, 0 on reliable.
-      this.#after(this.isReliable ? 0 : 64 * t.t1, () => this.#terminate());
+      this.#timers.after(this.isReliable ? 0 : 64 * t.t1, () => this.#terminate());
     }
     return this.#transmit(data);
   }
@@ -97,10 +99,10 @@ export class ServerTransaction {
   receiveAck(): void {
     if (this.state === "completed" && this.isInvite) {
       this.state = "confirmed";
-      this.#clearTimers();
-      this.#after(this.isReliable ? 0 : this.#deps.timers.t4, () => this.#terminate());
+      this.#timers.clear();
+      this.#timers.after(this.isReliable ? 0 : this.#deps.timers.t4, () => this.#terminate());
     } else if (this.state === "accepted") {
-      this.#clearTimers();
+      this.#timers.clear();
       this.#terminate();
     }
   }
@@ -111,30 +113,17 @@ export class ServerTransaction {
   }
 
   #retransmit(data: Buffer, interval: number, isActive: () => boolean): void {
-    this.#after(interval, () => {
+    this.#timers.after(interval, () => {
       if (!isActive()) return;
       void this.#transmit(data);
       this.#retransmit(data, Math.min(interval * 2, this.#deps.timers.t2), isActive);
     });
   }
 
-  #after(ms: number, fn: () => void): void {
-    const handle = this.#deps.clock.setTimeout(() => {
-      this.#timers.delete(handle);
-      fn();
-    }, ms);
-    this.#timers.add(handle);
-  }
-
-  #clearTimers(): void {
-    for (const h of this.#timers) this.#deps.clock.clearTimeout(h);
-    this.#timers.clear();
-  }
-
   #terminate(): void {
     if (this.state === "terminated") return;
     this.state = "terminated";
-    this.#clearTimers();
+    this.#timers.clear();
     this.#deps.onTerminated(this);
   }
 
