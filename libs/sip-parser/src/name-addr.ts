@@ -96,22 +96,27 @@ export function parseNameAddr(value: string): NameAddr {
 
 /** Parses a comma-separated list of addresses (Contact, Route, Record-Route, Path...). */
 export function parseNameAddrList(value: string, out: NameAddr[] = []): NameAddr[] {
-  return parseNameAddrListC(value, mirror(value), 0, value.length, out);
+  parseNameAddrListC(value, mirror(value), 0, value.length, out, out.length);
+  return out;
 }
 
-/** `parseNameAddrList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts). */
+/**
+ * `parseNameAddrList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts): stores the
+ * addresses at `out[n]` on and returns the new count.
+ */
 export function parseNameAddrListC(
   s: string,
   cc: Uint16Array,
   start: number,
   end: number,
   out: NameAddr[],
-): NameAddr[] {
+  n: number,
+): number {
   let i = start;
   for (;;) {
-    out.push(parseNameAddrAt(s, cc, i, end, true));
+    out[n++] = parseNameAddrAt(s, cc, i, end, true);
     i = skipWspC(cc, nameAddrCursor.next, end);
-    if (i >= end) return out;
+    if (i >= end) return n;
     i++; // the comma
   }
 }

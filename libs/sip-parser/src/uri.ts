@@ -14,6 +14,9 @@ import {
 import { syntaxError } from "./errors.js";
 import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
+import { takeExact } from "./params.js";
+
+const NONE: readonly SipParam[] = Object.freeze([]);
 
 /** A `sip:` or `sips:` URI (RFC 3261 §19.1). Every part is kept as written, escapes included. */
 export interface SipUri {
@@ -109,7 +112,16 @@ function parsePort(cc: Uint16Array, i: number, end: number): { port: number; nex
   return { port, next: j };
 }
 
-function parseUriParams(s: string, cc: Uint16Array, i: number, end: number, out: SipParam[]): number {
+/** URI parameters and headers collect here and leave as exact-size copies (see `takeExact`). */
+const scratch: SipParam[] = [];
+
+/** Where the last `parseUriParams` stopped (a shared cursor instead of a result object). */
+const uriCursor = { next: 0 };
+
+/** Parses `*( ";" uri-parameter )` from `i`; returns the parameters and leaves the stop position in `uriCursor`. */
+function parseUriParams(s: string, cc: Uint16Array, i: number, end: number): readonly SipParam[] {
+  const out = scratch;
+  let n = 0;
   while (i < end && (cc[i] as number) === 59) {
     const nameStart = i + 1;
     const nameEnd = scanEscaped(cc, nameStart, end, PARAMCHAR);
@@ -122,12 +134,11 @@ function parseUriParams(s: string, cc: Uint16Array, i: number, end: number, out:
       value = s.slice(i + 1, v);
       i = v;
     }
-    out.push({ name: s.slice(nameStart, nameEnd), value });
+    out[n++] = { name: s.slice(nameStart, nameEnd), value };
   }
-  return i;
+  uriCursor.next = i;
+  return n === 0 ? NONE : takeExact(out, n);
 }
-
-const NONE: readonly SipParam[] = Object.freeze([]);
 
 function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: number, end: number): SipUri {
   const scheme = schemeEnd - start === 3 ? "sip" : "sips";
@@ -158,14 +169,13 @@ function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
   }
   let params = NONE;
   if (i < end && (cc[i] as number) === 59) {
-    const list: SipParam[] = [];
-    i = parseUriParams(s, cc, i, end, list);
-    params = list;
+    params = parseUriParams(s, cc, i, end);
+    i = uriCursor.next;
   }
   let headers = NONE;
   if (i < end && (cc[i] as number) === 63) {
-    const list: SipParam[] = [];
-    headers = list;
+    const list = scratch;
+    let n = 0;
     do {
       const nameStart = i + 1;
       const nameEnd = scanEscaped(cc, nameStart, end, HNVCHAR);
@@ -173,9 +183,10 @@ function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
         throw syntaxError("bad URI header", nameStart);
       }
       const valueEnd = scanEscaped(cc, nameEnd + 1, end, HNVCHAR);
-      list.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
+      list[n++] = { name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) };
       i = valueEnd;
     } while (i < end && (cc[i] as number) === 38);
+    headers = takeExact(list, n);
   }
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in SIP URI`, i);
   return { scheme, user, password, host, port, params, headers, raw: s.slice(start, end) };
@@ -193,8 +204,8 @@ function parseTelUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
   }
   if (i === numberStart) throw syntaxError("empty telephone number", i);
   const number = s.slice(numberStart, i);
-  const params: SipParam[] = [];
-  i = parseUriParams(s, cc, i, end, params);
+  const params = parseUriParams(s, cc, i, end);
+  i = uriCursor.next;
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in tel URI`, i);
   return { scheme: "tel", number, params, raw: s.slice(start, end) };
 }
