@@ -1,4 +1,5 @@
 import { domainToASCII, domainToUnicode } from "node:url";
+import { createBoundedMemo, memoized } from "./bounded-memo.js";
 import { DomainError } from "./errors.js";
 import { satisfiesBidiRule } from "./precis/bidi-rule.js";
 import { contextRuleHolds } from "./precis/context-rules.js";
@@ -62,6 +63,16 @@ function checkULabel(aLabel: string, input: string): void {
  * IP literals are kept as they are (lowercased).
  */
 export function toSipHost(domain: string): string {
+  return memoized(sipHosts, domain, toSipHostUncached);
+}
+
+// Issue #8: domains recur on every message (roleOf, staticRoute, both mapping directions). Keys are inputs up to
+// 256 characters; longer ones are computed every time (a valid domain has at most 253 octets in A-label form).
+const MEMO_LIMITS = { maxEntries: 8192, maxKeyLength: 256 };
+const sipHosts = createBoundedMemo<string>(MEMO_LIMITS);
+const jidDomains = createBoundedMemo<string>(MEMO_LIMITS);
+
+function toSipHostUncached(domain: string): string {
   const d = stripTrailingDot(domain);
   if (isIpLiteral(d)) return d.toLowerCase();
   return toCheckedAscii(domain);
@@ -72,6 +83,10 @@ export function toSipHost(domain: string): string {
  * (CORE-DOM-02, CORE-DOM-04; RFC 7622 §3.2). IP literals are kept (RFC 7622 §3.2.1 allows them).
  */
 export function toJidDomain(domain: string): string {
+  return memoized(jidDomains, domain, toJidDomainUncached);
+}
+
+function toJidDomainUncached(domain: string): string {
   const d = stripTrailingDot(domain);
   if (isIpLiteral(d)) return d.toLowerCase();
   const unicode = domainToUnicode(toCheckedAscii(domain));

@@ -1,4 +1,5 @@
-import type { ImPresUri, SipUri } from "./address-uri.js";
+import type { ImPresUri, SipUri, UriHeader, UriParam } from "./address-uri.js";
+import { createBoundedMemo, isMemoEnabled } from "./bounded-memo.js";
 import { toSipHost } from "./domain.js";
 import { AddressMappingError, type JidError } from "./errors.js";
 import { type Jid, parseJid } from "./jid.js";
@@ -14,6 +15,10 @@ export interface JidToUriOptions {
   readonly includeResource?: boolean;
 }
 
+// Results are shared between callers, so they are frozen all the way down.
+const NO_PARAMS: readonly UriParam[] = Object.freeze([]);
+const NO_HEADERS: readonly UriHeader[] = Object.freeze([]);
+
 function toJid(jid: Jid | string): Jid {
   if (typeof jid !== "string") return jid;
   try {
@@ -28,9 +33,30 @@ function toJid(jid: Jid | string): Jid {
 /**
  * Maps a JID to a SIP-side URI, RFC 7247 §6.5 (CORE-ADDR-20..29, CORE-DOM-03). The localpart is unescaped
  * (XEP-0106) and percent-encoded where the target grammar needs it; the domain becomes A-labels.
- * Throws {@link AddressMappingError}.
+ * Throws {@link AddressMappingError}. The result is frozen and may be shared between callers.
  */
 export function jidToUri(jid: Jid | string, options: JidToUriOptions = {}): SipUri | ImPresUri {
+  const key = isMemoEnabled() ? memoKeyOf(jid, options) : "";
+  if (key === "" || key.length > mappedJids.maxKeyLength) return jidToUriUncached(jid, options);
+  const hit = mappedJids.get(key);
+  if (hit !== undefined) return hit;
+  const uri = jidToUriUncached(jid, options);
+  mappedJids.set(key, uri);
+  return uri;
+}
+
+// Issue #8: JID -> URI for the JIDs that recur on every stanza. The options are part of the key.
+const mappedJids = createBoundedMemo<SipUri | ImPresUri>({ maxEntries: 8192, maxKeyLength: 512 });
+
+function memoKeyOf(jid: Jid | string, options: JidToUriOptions): string {
+  const head = `${options.scheme ?? "sip"}${options.includeResource === false ? "-" : "+"}`;
+  if (typeof jid === "string") return `${head}s${jid}`;
+  // A value need not be enforced, so any part may hold any character: length prefixes keep keys unambiguous.
+  const part = (p: string | undefined) => (p === undefined ? "u" : `${p.length}:${p}`);
+  return `${head}v${part(jid.local)}${part(jid.domain)}${part(jid.resource)}`;
+}
+
+function jidToUriUncached(jid: Jid | string, options: JidToUriOptions): SipUri | ImPresUri {
   const j = toJid(jid);
   const input = typeof jid === "string" ? jid : `${j.local ?? ""}@${j.domain}`;
   if (j.local === undefined) throw new AddressMappingError("a JID without localpart has no SIP user", "no-user", input);
@@ -44,11 +70,13 @@ export function jidToUri(jid: Jid | string, options: JidToUriOptions = {}): SipU
   const scheme = options.scheme ?? "sip";
   if (scheme === "im" || scheme === "pres") {
     // CORE-ADDR-29: no resource in im:/pres:.
-    return Object.freeze({ scheme, local: percentEncode(raw, isImLocalChar), domain: host, headers: [] });
+    return Object.freeze({ scheme, local: percentEncode(raw, isImLocalChar), domain: host, headers: NO_HEADERS });
   }
   const withResource = options.includeResource !== false && j.resource !== undefined;
-  const params = withResource ? [{ name: "gr", value: percentEncode(j.resource as string, isSipParamChar) }] : [];
-  return Object.freeze({ scheme, user: percentEncode(raw, isSipUserChar), host, params, headers: [] });
+  const params = withResource
+    ? Object.freeze([Object.freeze({ name: "gr", value: percentEncode(j.resource as string, isSipParamChar) })])
+    : NO_PARAMS;
+  return Object.freeze({ scheme, user: percentEncode(raw, isSipUserChar), host, params, headers: NO_HEADERS });
 }
 
 /**

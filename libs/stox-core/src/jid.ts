@@ -1,3 +1,4 @@
+import { createBoundedMemo, memoized } from "./bounded-memo.js";
 import { toJidDomain } from "./domain.js";
 import { type DomainError, JidError, type PrecisError } from "./errors.js";
 import { enforceOpaqueString, enforceUsernameCaseMapped } from "./precis/profiles.js";
@@ -75,6 +76,13 @@ export function freezeEnforcedJid({ local, domain, resource }: JidParts): Jid {
  * at the first `@` before it). An empty localpart or resourcepart (`@d`, `d/`) is an error.
  */
 export function parseJid(text: string): Jid {
+  return memoized(parsedJids, text, parseJidUncached);
+}
+
+// Issue #8: the same JIDs arrive on every stanza. The values are frozen, so callers can share them.
+const parsedJids = createBoundedMemo<Jid>({ maxEntries: 8192, maxKeyLength: 512 });
+
+function parseJidUncached(text: string): Jid {
   const slash = text.indexOf("/");
   const resource = slash === -1 ? undefined : text.slice(slash + 1);
   const rest = slash === -1 ? text : text.slice(0, slash);

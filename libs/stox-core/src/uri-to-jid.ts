@@ -1,5 +1,6 @@
 import type { AddressUri, ImPresUri, SipUri } from "./address-uri.js";
 import { uriParam } from "./address-uri.js";
+import { createBoundedMemo, isMemoEnabled } from "./bounded-memo.js";
 import { isIpLiteral, toJidDomain } from "./domain.js";
 import { AddressMappingError, type UnmappableReason } from "./errors.js";
 import { enforceLocalpart, enforceResourcepart, freezeEnforcedJid, type Jid } from "./jid.js";
@@ -31,8 +32,12 @@ function unmappable(message: string, reason: UnmappableReason, input: string, ca
   throw new AddressMappingError(message, reason, input, cause === undefined ? undefined : { cause });
 }
 
+function stripDot(host: string): string {
+  return host.endsWith(".") ? host.slice(0, -1) : host;
+}
+
 function mapHost(host: string, input: string, options: UriToJidOptions): string {
-  const bare = host.endsWith(".") ? host.slice(0, -1) : host;
+  const bare = stripDot(host);
   let domain = bare;
   if (isIpLiteral(bare)) {
     const configured = options.ipLiteralDomains?.[bare.toLowerCase()];
@@ -80,29 +85,22 @@ function mapResource(uri: SipUri): { resource?: string; dropped: boolean } {
   }
 }
 
-/**
- * Maps a SIP-side address URI to a JID, RFC 7247 §6.4 (CORE-ADDR-10..18, CORE-URI-01..05, CORE-DOM-02..05).
- * Every URI parameter except `gr` and every URI header is discarded. Throws {@link AddressMappingError}.
- */
-export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): UriToJidResult {
-  const input = typeof uri === "string" ? uri : formatAddressUri(uri);
-  if (typeof uri === "string" && !/^(sips?|im|pres|tel):/i.test(uri)) {
-    unmappable(`"${uri}" is not a sip, sips, im, pres or tel URI`, "unsupported-scheme", input);
-  }
-  let parsed: AddressUri;
-  try {
-    parsed = typeof uri === "string" ? parseAddressUri(uri) : uri;
-  } catch (cause) {
-    return unmappable(`"${input}" is not a SIP, im, pres or tel URI`, "invalid-uri", input, cause);
-  }
+/** A mapping plus what the memo needs to know about it. */
+interface Mapped {
+  readonly result: UriToJidResult;
+  /** The result holds only when `allowSips` is set (CORE-SEC-02). */
+  readonly isSips: boolean;
+  /** The result came from `ipLiteralDomains` (CORE-DOM-05), so it depends on more than the memo key. */
+  readonly usedIpConfig: boolean;
+}
+
+function mapParsed(parsed: AddressUri, input: string, options: UriToJidOptions): Mapped {
   if (parsed.scheme === "tel") {
     if (options.telDomain === undefined) unmappable("tel: URIs have no domain (RFC 7247 §6.1)", "tel-uri", input);
     const { local, folded } = mapLocal(parsed.number, input);
-    return {
-      jid: freezeEnforcedJid({ local, domain: mapHost(options.telDomain, input, options) }),
-      localFolded: folded,
-      resourceDropped: false,
-    };
+    const jid = freezeEnforcedJid({ local, domain: mapHost(options.telDomain, input, options) });
+    const result = Object.freeze({ jid, localFolded: folded, resourceDropped: false });
+    return { result, isSips: false, usedIpConfig: isIpLiteral(stripDot(options.telDomain)) };
   }
   if (parsed.scheme === "sips" && options.allowSips !== true) {
     unmappable("SIPS cannot cross the XMPP gateway (RFC 7247 §8)", "sips-refused", input);
@@ -116,7 +114,53 @@ export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions =
   const { resource, dropped } = sip ? mapResource(sip) : { dropped: false };
   // local, domain and resource are enforced above; enforcing again would only repeat the work.
   const jid = freezeEnforcedJid({ local, domain, resource });
-  return { jid, localFolded: folded, resourceDropped: dropped };
+  const result = Object.freeze({ jid, localFolded: folded, resourceDropped: dropped });
+  return { result, isSips: parsed.scheme === "sips", usedIpConfig: isIpLiteral(stripDot(host)) };
+}
+
+function mapText(uri: string, options: UriToJidOptions): Mapped {
+  if (!/^(sips?|im|pres|tel):/i.test(uri)) {
+    unmappable(`"${uri}" is not a sip, sips, im, pres or tel URI`, "unsupported-scheme", uri);
+  }
+  let parsed: AddressUri;
+  try {
+    parsed = parseAddressUri(uri);
+  } catch (cause) {
+    return unmappable(`"${uri}" is not a SIP, im, pres or tel URI`, "invalid-uri", uri, cause);
+  }
+  return mapParsed(parsed, uri, options);
+}
+
+// Issue #8: URI text -> mapping. An entry depends only on its key: `tel:` keys carry the telDomain, results
+// built from `ipLiteralDomains` are not stored, and the `allowSips` check runs again on every hit.
+const mappedUris = createBoundedMemo<Mapped>({ maxEntries: 8192, maxKeyLength: 512 });
+
+function memoKeyOf(uri: string, options: UriToJidOptions): string | undefined {
+  if (!/^tel:/i.test(uri)) return uri;
+  const telDomain = options.telDomain;
+  // Starts with a digit, so it cannot equal a sip/sips/im/pres URI.
+  return telDomain === undefined ? undefined : `${telDomain.length}:${telDomain}:${uri}`;
+}
+
+function mapTextMemoized(uri: string, options: UriToJidOptions): UriToJidResult {
+  const key = memoKeyOf(uri, options);
+  if (key === undefined || key.length > mappedUris.maxKeyLength || !isMemoEnabled())
+    return mapText(uri, options).result;
+  const hit = mappedUris.get(key);
+  if (hit !== undefined && (!hit.isSips || options.allowSips === true)) return hit.result;
+  const mapped = mapText(uri, options);
+  if (!mapped.usedIpConfig) mappedUris.set(key, mapped);
+  return mapped.result;
+}
+
+/**
+ * Maps a SIP-side address URI to a JID, RFC 7247 §6.4 (CORE-ADDR-10..18, CORE-URI-01..05, CORE-DOM-02..05).
+ * Every URI parameter except `gr` and every URI header is discarded. Throws {@link AddressMappingError}.
+ * The result is frozen and may be shared between callers.
+ */
+export function mapUriToJid(uri: string | AddressUri, options: UriToJidOptions = {}): UriToJidResult {
+  if (typeof uri === "string") return mapTextMemoized(uri, options);
+  return mapParsed(uri, formatAddressUri(uri), options).result;
 }
 
 /** Convenience form of {@link mapUriToJid} that returns only the JID. */
