@@ -51,7 +51,7 @@ export class StreamTransport {
     this.#armKeepAlive();
   }
 
-  /** The current socket, with this tick's corked writes flushed (callers wrap it in TLS or destroy it). */
+  /** The current socket, with this turn's corked writes flushed (callers wrap it in TLS or destroy it). */
   get socket(): Socket {
     this.#flush();
     return this.#socket;
@@ -78,18 +78,21 @@ export class StreamTransport {
   writeRaw(text: string): void {
     if (this.#isClosed) return;
     this.counters.bytesOut += Buffer.byteLength(text);
-    // Stanzas written in the same tick leave in one segment (one system call), not one each.
+    // Stanzas written in one event-loop turn leave in one segment (one system call), not one each. The flush
+    // runs in the check phase (setImmediate), after every datagram and socket read of this poll phase has
+    // been handled, so a burst of SIP MESSAGEs becomes one write to the XMPP server; with nextTick each
+    // incoming datagram would flush on its own.
     if (this.#corked === undefined) {
       const socket = this.#socket;
       this.#corked = socket;
       socket.cork();
-      process.nextTick(() => this.#uncork(socket));
+      setImmediate(() => this.#uncork(socket));
     }
     this.#socket.write(text);
     this.#armKeepAlive();
   }
 
-  /** The socket corked for this tick's writes, if any. */
+  /** The socket corked for this turn's writes, if any. */
   #corked: Socket | undefined;
 
   #flush(): void {
