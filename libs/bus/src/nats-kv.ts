@@ -1,4 +1,11 @@
-import { type KV, KvWatchInclude, type NatsConnection, NatsError, type KvEntry as NatsKvEntry } from "nats";
+import {
+  type KV,
+  KvWatchInclude,
+  type NatsConnection,
+  NatsError,
+  type KvEntry as NatsKvEntry,
+  StorageType,
+} from "nats";
 import { KvConflictError } from "./errors.js";
 import { checkBucketName, checkKvKey } from "./subject.js";
 import type { BusErrorListener, KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";
@@ -16,6 +23,7 @@ export async function openNatsKv(
   const kv = await nc.jetstream().views.kv(bucket, {
     history: options.history ?? 1,
     ...(options.ttlSeconds ? { ttl: options.ttlSeconds * 1000 } : {}),
+    ...(options.storage === "memory" ? { storage: StorageType.Memory } : {}),
   });
   return new NatsKvStore(bucket, kv, onError);
 }

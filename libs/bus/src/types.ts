@@ -42,6 +42,13 @@ export interface KvOptions {
   readonly ttlSeconds?: number;
   /** Values kept per key (1..64). */
   readonly history?: number;
+  /**
+   * Where NATS keeps the bucket: "file" (the default) survives a nats-server restart; "memory" is cheaper per
+   * write and suits short-lived correlation state (a restarted server, or a cluster that loses every
+   * replica, forgets it). The in-memory bus ignores it. Applies when the bucket is created; an existing
+   * bucket keeps its storage.
+   */
+  readonly storage?: "file" | "memory";
 }
 
 export interface KvEntry {

@@ -77,3 +77,27 @@ describe("nats bus connection", () => {
     await client.drain();
   });
 });
+
+describe("nats kv storage", () => {
+  it("creates a bucket asked for memory storage on a memory stream, and file storage by default", async () => {
+    const bus = await connectNatsBus({ url, name: "kv-storage" });
+    const { connect } = await import("nats");
+    const nc = await connect({ servers: url });
+    try {
+      const suffix = Date.now().toString(36);
+      const memory = await bus.kv(`storage-mem-${suffix}`, { storage: "memory", ttlSeconds: 60 });
+      const file = await bus.kv(`storage-file-${suffix}`, { ttlSeconds: 60 });
+      await memory.put("k", new Uint8Array([1]));
+      await file.put("k", new Uint8Array([2]));
+      const jsm = await nc.jetstreamManager();
+      expect((await jsm.streams.info(`KV_storage-mem-${suffix}`)).config.storage).toBe("memory");
+      expect((await jsm.streams.info(`KV_storage-file-${suffix}`)).config.storage).toBe("file");
+      expect([...((await memory.get("k"))?.value ?? [])]).toEqual([1]);
+      await jsm.streams.delete(`KV_storage-mem-${suffix}`);
+      await jsm.streams.delete(`KV_storage-file-${suffix}`);
+    } finally {
+      await nc.close();
+      await bus.drain();
+    }
+  });
+});
