@@ -43,6 +43,7 @@ export interface ChatStore {
 
 export interface ChatStoreOptions {
   readonly s2xTtlSeconds: number;
+  readonly s2xStorage?: "memory" | "file";
   readonly threadTtlSeconds: number;
 }
 
@@ -59,7 +60,9 @@ async function getJson<T>(kv: KvStore, key: string): Promise<T | undefined> {
 /** Opens the buckets `chat-s2x` (stanza ids), `chat-imdn` (IMDN ids) and `chat-threads` (Call-IDs). */
 export async function openChatStore(bus: Bus, options: ChatStoreOptions): Promise<ChatStore> {
   const [s2x, imdn, threads] = await Promise.all([
-    bus.kv("chat-s2x", { ttlSeconds: options.s2xTtlSeconds }),
+    // One write per S2X message: memory storage spares nats-server a file write for records that only match
+    // late errors for a few minutes (IM-STATE-03); threads and IMDN ids live for a day and stay on file.
+    bus.kv("chat-s2x", { ttlSeconds: options.s2xTtlSeconds, storage: options.s2xStorage ?? "memory" }),
     bus.kv("chat-imdn", { ttlSeconds: options.threadTtlSeconds }),
     bus.kv("chat-threads", { ttlSeconds: options.threadTtlSeconds }),
   ]);

@@ -31,6 +31,8 @@ export interface ChatMapperConfig {
   readonly queueLimitPerTarget: number;
   /** IM-STATE-03: how long an S2X stanza id is remembered for late errors and receipts. */
   readonly s2xStateTtlSeconds: number;
+  /** Where NATS keeps those records: one is written per S2X message, and they only serve late errors. */
+  readonly s2xStateStorage: "memory" | "file";
   /** IM-STATE-04: how long thread <-> Call-ID pairs and IMDN correlations live. */
   readonly threadTtlSeconds: number;
   /** IM-SEC-05: messages per second per sender (0 = no limit; the burst is twice the rate). */
@@ -74,6 +76,7 @@ export function loadConfig(env: Env): ChatMapperConfig {
     reportFromUri: reportFrom,
     queueLimitPerTarget: readInt(env, "CHAT_MAPPER_QUEUE_LIMIT_PER_TARGET", 100, { min: 1 }),
     s2xStateTtlSeconds: readInt(env, "CHAT_MAPPER_S2X_STATE_TTL_SECONDS", 300, { min: 1 }),
+    s2xStateStorage: readEnum(env, "CHAT_MAPPER_S2X_STATE_STORAGE", ["memory", "file"], "memory"),
     threadTtlSeconds: readInt(env, "CHAT_MAPPER_THREAD_TTL_SECONDS", 86_400, { min: 1 }),
     ratePerSender: readInt(env, "CHAT_MAPPER_RATE_PER_SENDER", 0, { min: 0 }),
   });

@@ -29,6 +29,7 @@ export async function startHandlers(options: StartHandlersOptions): Promise<Chat
   const { bus, config, logger, metrics } = options;
   const store = await openChatStore(bus, {
     s2xTtlSeconds: config.s2xStateTtlSeconds,
+    s2xStorage: config.s2xStateStorage,
     threadTtlSeconds: config.threadTtlSeconds,
   });
   const chatMetrics = createChatMetrics(metrics);

@@ -55,6 +55,25 @@ describe("chat-mapper over real NATS (one instance in this process)", () => {
     }
   });
 
+  it("IM-STATE-03 over JetStream KV: S2X records go to the bucket chat-s2x, kept in memory storage with the TTL", async () => {
+    const xmpp = fakeXmppEdge(edgeBus);
+    await xmpp.ready();
+    try {
+      await sipIn(edgeBus, sipMessage({ callId: randomUUID(), body: "kept" }));
+      // The JetStream API answers stream info on a plain request subject.
+      const reply = await edgeBus.request("$JS.API.STREAM.INFO.KV_chat-s2x", new Uint8Array(0), { timeoutMs: 2000 });
+      const info = JSON.parse(new TextDecoder().decode(reply.data)) as {
+        config: { storage: string; max_age: number };
+        state: { messages: number };
+      };
+      expect(info.config.storage).toBe("memory");
+      expect(info.config.max_age).toBe(300 * 1e9);
+      expect(info.state.messages).toBeGreaterThan(0);
+    } finally {
+      xmpp.stop();
+    }
+  });
+
   it("IM-X2S-22: XMPP message -> MESSAGE; a 486 comes back as <recipient-unavailable/>", async () => {
     const sip = fakeSipEdge(edgeBus, () => ({ ok: true, status: 486, reason: "Busy Here", headers: [] }));
     await sip.ready();
