@@ -1,23 +1,20 @@
 // Issue 8, the reverse row: an @xmpp/client user -> Prosody -> xmpp-edge -> chat-mapper -> sip-edge -> a SIP
 // UA (UDP, in this process) that answers 200. Offered at fixed rates to 100 SIP users (one outstanding
 // MESSAGE per target, RFC 3428 §8), embedded bus and NATS, stock Prosody and Prosody with Nagle off.
-import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { cpus, loadavg } from "node:os";
-import { cleanup, type XmppTestClient, xml, xmppClient } from "@stox/test-harness";
+import { xml } from "@stox/test-harness";
 import type { BenchTable } from "../../../bench/table.ts";
 import {
   COLUMNS,
   type LoadTarget,
+  newPoint,
   offerLoad,
-  orTimeout,
-  type ProsodyKind,
   RATES,
   row,
+  runMatrix,
   SECONDS,
-  startBenchProsody,
-  startGateway,
-  within,
+  WARM_UP,
 } from "./e2e-support.js";
 
 const TARGETS = 100;
@@ -49,52 +46,34 @@ export async function run(): Promise<BenchTable[]> {
   });
   let errors = 0;
   try {
-    for (const kind of ["stock", "nagle off"] as ProsodyKind[]) {
-      const prosody = await orTimeout(startBenchProsody(kind, ["alice"]), 30_000, "prosody");
-      let alice: XmppTestClient | undefined;
-      try {
-        alice = await orTimeout(
-          xmppClient({ service: prosody.service, domain: "localhost", username: "alice", password: "pw" }),
-          20_000,
-          "xmpp client",
-        );
-        alice.xmpp.on("stanza", (s: { attrs: { type?: string } }) => {
+    await runMatrix({
+      outboundProxyPort: ua.address().port,
+      onClient: (client) =>
+        client.xmpp.on("stanza", (s: { attrs: { type?: string } }) => {
           if (s.attrs.type === "error") errors++;
-        });
-        const client = alice;
-        for (const mode of ["embedded", "nats"] as const) {
-          const gateway = await orTimeout(startGateway(mode, prosody, ua.address().port), 40_000, "gateway");
-          try {
-            const target = (count: number): LoadTarget => {
-              const tag = randomBytes(4).toString("hex");
-              const arrivals = new Float64Array(count).fill(Number.NaN);
-              current = { tag, arrivals };
-              return {
-                arrivals,
-                send: (seq) => {
-                  const stanza = xml(
-                    "message",
-                    { to: `bob${seq % TARGETS}@sip.localhost`, id: `${tag}${seq}` },
-                    xml("body", {}, `b${tag}-${seq}`),
-                  );
-                  client.xmpp.send(stanza).catch(() => undefined);
-                },
-              };
-            };
-            await offerLoad(500, 0.5, target, gateway.cpu); // warm-up
-            for (const rate of RATES) rows.push(row(mode, kind, await offerLoad(rate, SECONDS, target, gateway.cpu)));
-          } finally {
-            await within(gateway.stop(), 15_000);
-          }
-        }
-      } finally {
-        await within(alice?.stop(), 3000); // a client with a full send queue may never flush its goodbye
-        await within(prosody.stop(), 10_000);
-      }
-    }
+        }),
+      async measure({ kind, mode, gateway, client }) {
+        const target = (count: number): LoadTarget => {
+          current = newPoint(count);
+          const { tag, arrivals } = current;
+          return {
+            arrivals,
+            send: (seq) => {
+              const stanza = xml(
+                "message",
+                { to: `bob${seq % TARGETS}@sip.localhost`, id: `${tag}${seq}` },
+                xml("body", {}, `b${tag}-${seq}`),
+              );
+              client.xmpp.send(stanza).catch(() => undefined);
+            },
+          };
+        };
+        await offerLoad(WARM_UP.rate, WARM_UP.seconds, target, gateway.cpu); // warm-up
+        for (const rate of RATES) rows.push(row(mode, kind, await offerLoad(rate, SECONDS, target, gateway.cpu)));
+      },
+    });
   } finally {
     ua.close();
-    await within(cleanup(), 20_000);
   }
   return [
     {
@@ -103,7 +82,7 @@ export async function run(): Promise<BenchTable[]> {
       rows,
       notes: [
         `Load average (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores, shared with other engineers' test runs; read the numbers with that in mind.`,
-        `${SECONDS} s per offered rate (CHAT_BENCH_SECONDS; issue 8 asks for 10 s); sender client and SIP UA in the bench process. Error stanzas seen by the sender: ${errors}.`,
+        `${SECONDS} s per offered rate (CHAT_BENCH_SECONDS) after ${WARM_UP.seconds} s of warm-up at ${WARM_UP.rate}/s; sender client and SIP UA in the bench process. Error stanzas seen by the sender: ${errors}.`,
         "CPU = user+system of the gateway process (sip-edge + xmpp-edge + chat-mapper) plus nats-server in NATS mode, per delivered message.",
         "Reference (Kamailio 5.6, same Prosody and machine class): ~8,000 XMPP -> SIP MESSAGE/s sustained; p99 5.4 ms at 1k/s.",
       ],

@@ -15,12 +15,13 @@ const host = await startHost({
 process.stdout.write(`ready ${host.httpPort}\n`);
 exitOnSignals(host.logger, host.stop, 5000);
 
-// Diagnosis: CHAT_GATEWAY_CPU_PROFILE=<file> writes a V8 CPU profile of the first CHAT_GATEWAY_CPU_PROFILE_MS.
+// Diagnosis: CHAT_GATEWAY_CPU_PROFILE=<file> writes a V8 CPU profile of CHAT_GATEWAY_CPU_PROFILE_MS (default 8 s),
+// starting CHAT_GATEWAY_CPU_PROFILE_DELAY_MS (default 0) after the gateway is ready (skip the warm-up).
 const profileFile = process.env.CHAT_GATEWAY_CPU_PROFILE;
 if (profileFile) {
   const session = new Session();
   session.connect();
-  session.post("Profiler.enable", () =>
+  const start = () =>
     session.post("Profiler.start", () => {
       setTimeout(
         () => {
@@ -30,6 +31,8 @@ if (profileFile) {
         },
         Number(process.env.CHAT_GATEWAY_CPU_PROFILE_MS ?? "8000"),
       ).unref();
-    }),
+    });
+  session.post("Profiler.enable", () =>
+    setTimeout(start, Number(process.env.CHAT_GATEWAY_CPU_PROFILE_DELAY_MS ?? "0")).unref(),
   );
 }
