@@ -5,11 +5,16 @@ import { defineService, type RunningService, startHost } from "../src/index.js";
 function probeService(id: string) {
   let isReady = false;
   let stopped = false;
+  let handlerStarted: () => void = () => {};
+  const started = new Promise<void>((r) => {
+    handlerStarted = r;
+  });
   const definition = defineService({
     name: "probe",
     loadConfig: (env) => ({ greeting: env.PROBE_GREETING ?? "pong" }),
     async start({ bus, config }): Promise<RunningService> {
       const sub = bus.subscribe(`test.${id}.ping`, async (m) => {
+        handlerStarted();
         await new Promise((r) => setTimeout(r, 100));
         bus.respond(m, new TextEncoder().encode(config.greeting));
       });
@@ -22,7 +27,7 @@ function probeService(id: string) {
       };
     },
   });
-  return { definition, markReady: () => (isReady = true), wasStopped: () => stopped };
+  return { definition, markReady: () => (isReady = true), wasStopped: () => stopped, started };
 }
 
 const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -63,7 +68,8 @@ describe.each([
       services: [probe.definition],
     });
     const inFlight = host.bus.request(`test.${id}.ping`, new Uint8Array(0), { timeoutMs: 2_000 });
-    await new Promise((r) => setTimeout(r, 30));
+    // Drain once the handler runs (a fixed sleep raced the NATS round trip on a loaded machine).
+    await probe.started;
     // Readiness drops as soon as draining starts; the reply still arrives.
     const stopped = host.stop();
     expect(host.readiness().isReady).toBe(false);
