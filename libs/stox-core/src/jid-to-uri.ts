@@ -36,8 +36,17 @@ function toJid(jid: Jid | string): Jid {
  * Throws {@link AddressMappingError}. The result is frozen and may be shared between callers.
  */
 export function jidToUri(jid: Jid | string, options: JidToUriOptions = {}): SipUri | ImPresUri {
-  const key = isMemoEnabled() ? memoKeyOf(jid, options) : "";
-  if (key === "" || key.length > mappedJids.maxKeyLength) return jidToUriUncached(jid, options);
+  if (!isMemoEnabled()) return jidToUriUncached(jid, options);
+  if (typeof jid !== "string" && Object.isFrozen(jid)) return mapFrozenValue(jid, options);
+  return mapByKey(jid, options);
+}
+
+// Issue #8: JID -> URI for the JIDs that recur on every stanza. The options are part of the key.
+const mappedJids = createBoundedMemo<SipUri | ImPresUri>({ maxEntries: 8192, maxKeyLength: 512 });
+
+function mapByKey(jid: Jid | string, options: JidToUriOptions): SipUri | ImPresUri {
+  const key = memoKeyOf(jid, options);
+  if (key.length > mappedJids.maxKeyLength) return jidToUriUncached(jid, options);
   const hit = mappedJids.get(key);
   if (hit !== undefined) return hit;
   const uri = jidToUriUncached(jid, options);
@@ -45,15 +54,31 @@ export function jidToUri(jid: Jid | string, options: JidToUriOptions = {}): SipU
   return uri;
 }
 
-// Issue #8: JID -> URI for the JIDs that recur on every stanza. The options are part of the key.
-const mappedJids = createBoundedMemo<SipUri | ImPresUri>({ maxEntries: 8192, maxKeyLength: 512 });
-
 function memoKeyOf(jid: Jid | string, options: JidToUriOptions): string {
   const head = `${options.scheme ?? "sip"}${options.includeResource === false ? "-" : "+"}`;
   if (typeof jid === "string") return `${head}s${jid}`;
-  // A value need not be enforced, so any part may hold any character: length prefixes keep keys unambiguous.
-  const part = (p: string | undefined) => (p === undefined ? "u" : `${p.length}:${p}`);
-  return `${head}v${part(jid.local)}${part(jid.domain)}${part(jid.resource)}`;
+  return `${head}v${lengthPrefixed(jid.local)}${lengthPrefixed(jid.domain)}${lengthPrefixed(jid.resource)}`;
+}
+
+// A value need not be enforced, so any part may hold any character: length prefixes keep keys unambiguous.
+function lengthPrefixed(part: string | undefined): string {
+  return part === undefined ? "u" : `${part.length}:${part}`;
+}
+
+// A frozen JID (every JID parseJid and createJid return) cannot change, so its identity is enough of a key and
+// no key string has to be built. One WeakMap per scheme and includeResource; entries go with the JID objects.
+const SCHEMES: readonly (string | undefined)[] = ["sip", "sips", "im", "pres"];
+const byFrozenJid = Array.from({ length: SCHEMES.length * 2 }, () => new WeakMap<Jid, SipUri | ImPresUri>());
+
+function mapFrozenValue(jid: Jid, options: JidToUriOptions): SipUri | ImPresUri {
+  const slot = SCHEMES.indexOf(options.scheme ?? "sip") * 2 + (options.includeResource === false ? 1 : 0);
+  const cache = byFrozenJid[slot];
+  if (cache === undefined) return mapByKey(jid, options);
+  const hit = cache.get(jid);
+  if (hit !== undefined) return hit;
+  const uri = mapByKey(jid, options);
+  cache.set(jid, uri);
+  return uri;
 }
 
 function jidToUriUncached(jid: Jid | string, options: JidToUriOptions): SipUri | ImPresUri {

@@ -3,7 +3,7 @@ import { AddressMappingError } from "./errors.js";
 import type { Jid } from "./jid.js";
 import { isMixedScript } from "./mixed-script.js";
 import { type SipAddressRole, sipResponseForUnmappable } from "./unmappable-response.js";
-import { mapUriToJid, type UriToJidResult } from "./uri-to-jid.js";
+import { mapUriToJid, type UriToJidOptions, type UriToJidResult } from "./uri-to-jid.js";
 import type { SipErrorResponse } from "./xmpp-to-sip-error.js";
 
 /** Facts about a SIP request the SIP edge received, as far as identity is concerned. */
@@ -39,6 +39,20 @@ function refuse(rule: string, response: SipErrorResponse): SipRequestVerdict {
   return { ok: false, rule, response };
 }
 
+// Issue #8: one options object per policy and allowSips, instead of a new one per address.
+const mapOptionsByPolicy = new WeakMap<DomainPolicy, readonly [UriToJidOptions, UriToJidOptions]>();
+
+function mapOptionsOf(policy: DomainPolicy, allowSips: boolean): UriToJidOptions {
+  let pair = mapOptionsByPolicy.get(policy);
+  if (pair === undefined) {
+    const { ipLiteralDomains, telDomain } = policy.config;
+    const base = { ...(ipLiteralDomains && { ipLiteralDomains }), ...(telDomain && { telDomain }) };
+    pair = [Object.freeze({ allowSips: false, ...base }), Object.freeze({ allowSips: true, ...base })];
+    mapOptionsByPolicy.set(policy, pair);
+  }
+  return pair[allowSips ? 1 : 0];
+}
+
 function tryMap(
   policy: DomainPolicy,
   uri: string,
@@ -46,12 +60,7 @@ function tryMap(
   allowSips: boolean,
 ): UriToJidResult | SipErrorResponse {
   try {
-    const { ipLiteralDomains, telDomain } = policy.config;
-    return mapUriToJid(uri, {
-      allowSips,
-      ...(ipLiteralDomains && { ipLiteralDomains }),
-      ...(telDomain && { telDomain }),
-    });
+    return mapUriToJid(uri, mapOptionsOf(policy, allowSips));
   } catch (error) {
     if (error instanceof AddressMappingError) return sipResponseForUnmappable(error.reason, role);
     throw error;

@@ -136,7 +136,8 @@ function mapText(uri: string, options: UriToJidOptions): Mapped {
 const mappedUris = createBoundedMemo<Mapped>({ maxEntries: 8192, maxKeyLength: 512 });
 
 function memoKeyOf(uri: string, options: UriToJidOptions): string | undefined {
-  if (!/^tel:/i.test(uri)) return uri;
+  // Most URIs start with "s": skip the regex unless the first letter is a t or T.
+  if ((uri.charCodeAt(0) | 0x20) !== 0x74 || !/^tel:/i.test(uri)) return uri;
   const telDomain = options.telDomain;
   // Starts with a digit, so it cannot equal a sip/sips/im/pres URI.
   return telDomain === undefined ? undefined : `${telDomain.length}:${telDomain}:${uri}`;

@@ -259,6 +259,22 @@ describe("memoised X2S mapping and JID parsing", () => {
     expect(outcome(() => jidToUri(other))).toEqual(outcome(() => withoutMemo(() => jidToUri(other))));
   });
 
+  it("jidToUri follows an unfrozen JID value that changed since the last call", () => {
+    const jid: { local: string; domain: string } = { local: "alice", domain: "xmpp.test" };
+    expect(jidToUri(jid)).toMatchObject({ user: "alice", host: "xmpp.test" });
+    jid.local = "bob";
+    expect(jidToUri(jid)).toMatchObject({ user: "bob", host: "xmpp.test" });
+  });
+
+  it("jidToUri answers a frozen JID from its identity, separately for each scheme and includeResource", () => {
+    const jid = parseJid("alice@xmpp.test/pc");
+    const all: JidToUriOptions[] = [{}, { includeResource: false }, { scheme: "sips" }, { scheme: "im" }];
+    for (const options of all) {
+      expect(jidToUri(jid, options)).toBe(jidToUri(jid, options));
+      expect(jidToUri(jid, options)).toEqual(withoutMemo(() => jidToUri(jid, options)));
+    }
+  });
+
   it("returns deeply frozen JIDs and URIs", () => {
     expect(isDeeplyFrozen(parseJid("alice@xmpp.test/pc"))).toBe(true);
     expect(isDeeplyFrozen(jidToUri("alice@xmpp.test/pc"))).toBe(true);
