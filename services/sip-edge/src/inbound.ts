@@ -83,7 +83,6 @@ export class InboundHandler implements TransactionUser {
     this.#ctx.onError(error, { where: "server transaction" });
   }
 
-  readonly #tags = new WeakMap<ServerTransaction, string>();
   /** Requests waiting for a mapper's reply now. */
   #pending = 0;
 
@@ -93,10 +92,10 @@ export class InboundHandler implements TransactionUser {
   }
 
   #pendingTag(tx: ServerTransaction): string {
-    let tag = this.#tags.get(tx);
+    let tag = tx.localTag;
     if (tag === undefined) {
       tag = tagOf(tx.request.to) ?? newTag();
-      this.#tags.set(tx, tag);
+      tx.localTag = tag;
     }
     return tag;
   }

@@ -1,6 +1,7 @@
 import { createRequest, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import { type Destination, isReliable } from "../transport/types.js";
+import { TimerQueues } from "./timer-queues.js";
 import { TimerSet } from "./timer-set.js";
 
 export type ClientTransactionState = "calling" | "trying" | "proceeding" | "completed" | "accepted" | "terminated";
@@ -17,6 +18,8 @@ export interface ClientTransactionHandlers {
 export interface ClientTransactionDeps {
   readonly clock: Clock;
   readonly timers: SipTimers;
+  /** Shared by every transaction of a layer; without it, the transaction keeps its own. */
+  readonly queues?: TimerQueues;
   readonly send: (data: Buffer, to: Destination) => Promise<void>;
   readonly onTerminated: (tx: ClientTransaction) => void;
   /** Longest wait in Proceeding for an INVITE (RFC 3261 §16.6 Timer C, > 3 min); then a timeout. */
@@ -40,7 +43,7 @@ export class ClientTransaction {
     deps: ClientTransactionDeps,
   ) {
     this.#deps = deps;
-    this.#timers = new TimerSet(deps.clock);
+    this.#timers = new TimerSet(deps.queues ?? new TimerQueues(deps.clock));
     this.isInvite = request.method === "INVITE";
     this.state = this.isInvite ? "calling" : "trying";
     this.#data = serializeSipMessage(request);

@@ -1,6 +1,7 @@
 import { type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import { type Destination, isReliable, type Source } from "../transport/types.js";
+import { TimerQueues } from "./timer-queues.js";
 import { TimerSet } from "./timer-set.js";
 
 export type ServerTransactionState = "trying" | "proceeding" | "completed" | "confirmed" | "accepted" | "terminated";
@@ -8,6 +9,8 @@ export type ServerTransactionState = "trying" | "proceeding" | "completed" | "co
 export interface ServerTransactionDeps {
   readonly clock: Clock;
   readonly timers: SipTimers;
+  /** Shared by every transaction of a layer; without it, the transaction keeps its own. */
+  readonly queues?: TimerQueues;
   readonly send: (data: Buffer, to: Destination) => Promise<void>;
   readonly onTerminated: (tx: ServerTransaction) => void;
   /** Send errors have no caller to go to (RFC 3261 §17.2.4: the TU is told); routed here. */
@@ -25,6 +28,10 @@ export class ServerTransaction {
   readonly #timers: TimerSet;
   #finalSentAt: number | undefined;
   readonly #deps: ServerTransactionDeps;
+  /** The layer's key for this request in its merged-request table (RFC 3261 §8.2.2.2), when it has one. */
+  mergeKey: string | undefined;
+  /** The To-tag the TU answers with, chosen once (RFC 3261 §8.2.6.2: every response of a UAS carries the same). */
+  localTag: string | undefined;
 
   constructor(
     readonly key: string,
@@ -35,7 +42,7 @@ export class ServerTransaction {
     deps: ServerTransactionDeps,
   ) {
     this.#deps = deps;
-    this.#timers = new TimerSet(deps.clock);
+    this.#timers = new TimerSet(deps.queues ?? new TimerQueues(deps.clock));
     this.isInvite = request.method === "INVITE";
     this.state = this.isInvite ? "proceeding" : "trying";
   }

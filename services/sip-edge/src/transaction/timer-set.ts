@@ -1,24 +1,34 @@
-import type { Clock } from "../clock.js";
+import type { TimerEntry, TimerQueues } from "./timer-queues.js";
 
-/** The timers one transaction has running: each removes itself when it fires, and `clear` stops the rest. */
+/** The timers one transaction has running: `clear` cancels those that have not fired yet. */
 export class TimerSet {
-  readonly #clock: Clock;
-  readonly #handles = new Set<unknown>();
+  readonly #queues: TimerQueues;
+  #entries: TimerEntry[] | undefined;
 
-  constructor(clock: Clock) {
-    this.#clock = clock;
+  constructor(queues: TimerQueues) {
+    this.#queues = queues;
   }
 
   after(ms: number, fn: () => void): void {
-    const handle = this.#clock.setTimeout(() => {
-      this.#handles.delete(handle);
-      fn();
-    }, ms);
-    this.#handles.add(handle);
+    const entry = this.#queues.after(ms, fn);
+    const entries = this.#entries;
+    if (entries === undefined) {
+      this.#entries = [entry];
+      return;
+    }
+    // A fired entry has no fn left: drop those first, so a retransmission chain does not grow the list.
+    if (entries.length >= 4) {
+      let kept = 0;
+      for (const e of entries) if (e.fn !== undefined) entries[kept++] = e;
+      entries.length = kept;
+    }
+    entries.push(entry);
   }
 
   clear(): void {
-    for (const h of this.#handles) this.#clock.clearTimeout(h);
-    this.#handles.clear();
+    const entries = this.#entries;
+    if (entries === undefined) return;
+    for (const e of entries) e.fn = undefined;
+    entries.length = 0;
   }
 }

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { createResponse, findParam, type SipRequest, type SipResponse } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import type { Destination, Source } from "../transport/types.js";
-import { ClientTransaction, type ClientTransactionHandlers } from "./client-transaction.js";
+import { ClientTransaction, type ClientTransactionDeps, type ClientTransactionHandlers } from "./client-transaction.js";
 import { clientTransactionKey, serverTransactionKey } from "./keys.js";
-import { ServerTransaction } from "./server-transaction.js";
+import { ServerTransaction, type ServerTransactionDeps } from "./server-transaction.js";
+import { TimerQueues } from "./timer-queues.js";
 
 /** The transaction user: the edge core that decides what to do with new requests. */
 export interface TransactionUser {
@@ -40,11 +41,28 @@ export class TransactionLayer {
   readonly #accepted = new Map<string, ServerTransaction>();
   /** Requests outside a dialog by From-tag, Call-ID and CSeq, to spot merged requests (RFC 3261 §8.2.2.2). */
   readonly #merged = new Map<string, ServerTransaction>();
-  readonly #options: TransactionLayerOptions;
   #tu: TransactionUser | undefined;
+  readonly #queues: TimerQueues;
+  // One deps object per kind, shared by every transaction (nothing per transaction to allocate or keep).
+  readonly #serverDeps: ServerTransactionDeps;
+  readonly #clientDeps: ClientTransactionDeps;
 
   constructor(options: TransactionLayerOptions) {
-    this.#options = options;
+    const queues = new TimerQueues(options.clock);
+    this.#queues = queues;
+    const common = { clock: options.clock, timers: options.timers, send: options.send, queues };
+    this.#serverDeps = {
+      ...common,
+      onTerminated: (t) => this.#forgetServer(t),
+      onSendError: (e) => this.#tu?.onError(e),
+    };
+    this.#clientDeps = {
+      ...common,
+      inviteProceedingMs: options.inviteProceedingMs ?? 180_000,
+      onTerminated: (t) => {
+        if (this.#client.get(t.key) === t) this.#client.delete(t.key);
+      },
+    };
   }
 
   setUser(tu: TransactionUser): void {
@@ -111,15 +129,7 @@ export class TransactionLayer {
   sendRequest(request: SipRequest, destination: Destination, handlers: ClientTransactionHandlers): ClientTransaction {
     const branch = request.via[0]?.branch ?? "";
     const key = clientTransactionKey(branch, request.method);
-    const tx = new ClientTransaction(key, request, destination, handlers, {
-      clock: this.#options.clock,
-      timers: this.#options.timers,
-      send: this.#options.send,
-      inviteProceedingMs: this.#options.inviteProceedingMs ?? 180_000,
-      onTerminated: (t) => {
-        if (this.#client.get(t.key) === t) this.#client.delete(t.key);
-      },
-    });
+    const tx = new ClientTransaction(key, request, destination, handlers, this.#clientDeps);
     this.#client.set(key, tx);
     tx.start();
     return tx;
@@ -137,6 +147,7 @@ export class TransactionLayer {
     for (const tx of [...this.#client.values()]) tx.dispose();
     this.#accepted.clear();
     this.#merged.clear();
+    this.#queues.close();
   }
 
   #isMergedRequest(tx: ServerTransaction): boolean {
@@ -147,26 +158,24 @@ export class TransactionLayer {
     const other = this.#merged.get(k);
     if (other !== undefined && other.state !== "terminated") return true;
     this.#merged.set(k, tx);
+    tx.mergeKey = k;
     return false;
   }
 
   #newServer(key: string, request: SipRequest, source: Source, responseTo: Destination): ServerTransaction {
-    const tx = new ServerTransaction(key, request, source, responseTo, {
-      clock: this.#options.clock,
-      timers: this.#options.timers,
-      send: this.#options.send,
-      onTerminated: (t) => {
-        if (this.#server.get(t.key) === t) this.#server.delete(t.key);
-        const ak = acceptedKey(t.request.callId, t.request.cseq.seq);
-        if (this.#accepted.get(ak) === t) this.#accepted.delete(ak);
-        const r = t.request;
-        const mk = `${findParam(r.from.params, "tag")?.value ?? ""}|${r.callId}|${r.cseq.seq}|${r.cseq.method}`;
-        if (this.#merged.get(mk) === t) this.#merged.delete(mk);
-      },
-      onSendError: (e) => this.#tu?.onError(e),
-    });
+    const tx = new ServerTransaction(key, request, source, responseTo, this.#serverDeps);
     this.#server.set(key, tx);
     return tx;
+  }
+
+  #forgetServer(t: ServerTransaction): void {
+    if (this.#server.get(t.key) === t) this.#server.delete(t.key);
+    if (this.#accepted.size > 0) {
+      const ak = acceptedKey(t.request.callId, t.request.cseq.seq);
+      if (this.#accepted.get(ak) === t) this.#accepted.delete(ak);
+    }
+    const mk = t.mergeKey;
+    if (mk !== undefined && this.#merged.get(mk) === t) this.#merged.delete(mk);
   }
 }
 
