@@ -119,8 +119,11 @@ export const sipResponseReceivedSchema = z.discriminatedUnion("ok", [
 ]);
 export type SipResponseReceived = z.infer<typeof sipResponseReceivedSchema>;
 
-export const sipRequestReceived = (method: SipInMethod) => defineCodec(sipInSubject(method), sipRequestReceivedSchema);
-export const sipRequestReceivedCodec = defineCodec(SIP_IN_ALL, sipRequestReceivedSchema);
-export const sipResponseCommandCodec = defineCodec(`${SIP_IN_ALL} (reply)`, sipResponseCommandSchema);
-export const sipRequestCommandCodec = defineCodec(SIP_OUT_REQUEST, sipRequestCommandSchema);
-export const sipResponseReceivedCodec = defineCodec(`${SIP_OUT_REQUEST} (reply)`, sipResponseReceivedSchema);
+// The kinds every chat message crosses the bus with validate through zod's compiled parser (issue 8).
+const hot = { compile: true } as const;
+export const sipRequestReceived = (method: SipInMethod) =>
+  defineCodec(sipInSubject(method), sipRequestReceivedSchema, hot);
+export const sipRequestReceivedCodec = defineCodec(SIP_IN_ALL, sipRequestReceivedSchema, hot);
+export const sipResponseCommandCodec = defineCodec(`${SIP_IN_ALL} (reply)`, sipResponseCommandSchema, hot);
+export const sipRequestCommandCodec = defineCodec(SIP_OUT_REQUEST, sipRequestCommandSchema, hot);
+export const sipResponseReceivedCodec = defineCodec(`${SIP_OUT_REQUEST} (reply)`, sipResponseReceivedSchema, hot);

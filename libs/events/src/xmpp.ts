@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCodec } from "./codec.js";
 import { envelope, gatewayErrorSchema } from "./common.js";
+import { stanzaEventFastPath } from "./stanza-fast-path.js";
 
 /** A stanza as a plain tree, lossless: unknown child elements travel to the mappers untouched. */
 export interface XmlElement {
@@ -60,7 +61,12 @@ export const xmppSendResultSchema = z.discriminatedUnion("ok", [
 ]);
 export type XmppSendResult = z.infer<typeof xmppSendResultSchema>;
 
-export const xmppStanzaReceivedCodec = defineCodec("stox.v1.xmpp.in.*", xmppStanzaReceivedSchema);
-export const xmppStanzaReplyCodec = defineCodec("stox.v1.xmpp.in.* (reply)", xmppStanzaReplySchema);
-export const xmppStanzaCommandCodec = defineCodec("stox.v1.xmpp.out.*", xmppStanzaCommandSchema);
-export const xmppSendResultCodec = defineCodec("stox.v1.xmpp.out.* (reply)", xmppSendResultSchema);
+// The kinds every chat message crosses the bus with: compiled replies, and a tree check for stanzas (issue 8).
+export const xmppStanzaReceivedCodec = defineCodec("stox.v1.xmpp.in.*", xmppStanzaReceivedSchema, {
+  fastPath: stanzaEventFastPath(xmppStanzaReceivedSchema),
+});
+export const xmppStanzaReplyCodec = defineCodec("stox.v1.xmpp.in.* (reply)", xmppStanzaReplySchema, { compile: true });
+export const xmppStanzaCommandCodec = defineCodec("stox.v1.xmpp.out.*", xmppStanzaCommandSchema, {
+  fastPath: stanzaEventFastPath(xmppStanzaCommandSchema),
+});
+export const xmppSendResultCodec = defineCodec("stox.v1.xmpp.out.* (reply)", xmppSendResultSchema, { compile: true });
