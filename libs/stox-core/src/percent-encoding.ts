@@ -20,12 +20,18 @@ export function percentEncode(s: string, isLiteral: (ch: string) => boolean): st
   return out;
 }
 
+const ASCII_WITHOUT_ESCAPES = /^[^%\u0080-\uffff]*$/;
+
 /** Decodes `%HH` sequences to octets and reads them as UTF-8. Returns undefined for malformed escapes or UTF-8. */
 export function percentDecodeUtf8(s: string): string | undefined {
+  // ASCII without escapes decodes to itself (issue #8: skips the byte buffer for most user parts).
+  if (ASCII_WITHOUT_ESCAPES.test(s)) return s;
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
-    if (code === 0x25) {
+    if (code < 0x80 && code !== 0x25) {
+      bytes.push(code); // an ASCII character is its own UTF-8 octet
+    } else if (code === 0x25) {
       const hex = s.slice(i + 1, i + 3);
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
       bytes.push(Number.parseInt(hex, 16));

@@ -40,8 +40,23 @@ function assertClass(s: string, stringClass: StringClass, profile: ProfileName):
  * NFC, the Bidi Rule, then the IdentifierClass. Used for XMPP localparts (RFC 7622 §3.3).
  */
 export function enforceUsernameCaseMapped(input: string): string {
+  if (ASCII_IDENTIFIER.test(input)) return input.toLowerCase();
+  return enforceUsernameCaseMappedFully(input);
+}
+
+// Issue #8 fast paths. For these ASCII strings the profiles reduce to lowercasing (UsernameCaseMapped) or to
+// nothing (OpaqueString): width mapping, non-ASCII space mapping and NFC leave ASCII alone, every printable
+// ASCII character is PVALID (RFC 8264 §9.11 ASCII7; in FreeformClass space too), no context rule applies to
+// ASCII, and without R, AL or AN characters the Bidi Rule holds. test/precis-fast-path.test.ts compares both
+// paths over these character sets.
+const ASCII_IDENTIFIER = /^[A-Za-z0-9._+-]+$/;
+const ASCII_FREEFORM = /^[\x20-\x7e]+$/;
+const ASCII = /^[^\u0080-\uffff]*$/;
+
+/** Internal: UsernameCaseMapped without the ASCII fast path (for the tests that compare the two). */
+export function enforceUsernameCaseMappedFully(input: string): string {
   const profile = "UsernameCaseMapped";
-  const mapped = mapWidth(input).toLowerCase().normalize("NFC");
+  const mapped = mapUsernameCaseMappedFully(input);
   assertClass(mapped, "IdentifierClass", profile);
   if (!satisfiesBidiRule(codePoints(mapped))) {
     throw new PrecisError(`${profile}: the string breaks the Bidi Rule (RFC 5893)`, profile);
@@ -54,6 +69,12 @@ export function enforceUsernameCaseMapped(input: string): string {
  * The S2X folds case on the unescaped local part before escaping (see `uri-to-jid.ts`).
  */
 export function mapUsernameCaseMapped(input: string): string {
+  if (ASCII.test(input)) return input.toLowerCase();
+  return mapUsernameCaseMappedFully(input);
+}
+
+/** Internal: the mapping steps of UsernameCaseMapped without the ASCII fast path. */
+export function mapUsernameCaseMappedFully(input: string): string {
   return mapWidth(input).toLowerCase().normalize("NFC");
 }
 
@@ -62,6 +83,12 @@ export function mapUsernameCaseMapped(input: string): string {
  * the FreeformClass. Used for XMPP resourceparts (RFC 7622 §3.4). Case is preserved.
  */
 export function enforceOpaqueString(input: string): string {
+  if (ASCII_FREEFORM.test(input)) return input;
+  return enforceOpaqueStringFully(input);
+}
+
+/** Internal: OpaqueString without the ASCII fast path (for the tests that compare the two). */
+export function enforceOpaqueStringFully(input: string): string {
   const mapped = mapNonAsciiSpace(input).normalize("NFC");
   assertClass(mapped, "FreeformClass", "OpaqueString");
   return mapped;
