@@ -64,11 +64,9 @@ export function createJid(parts: JidParts): Jid {
 
 /** Internal: wraps parts the caller has already enforced (not exported from the package). */
 export function freezeEnforcedJid({ local, domain, resource }: JidParts): Jid {
-  return Object.freeze({
-    ...(local === undefined ? {} : { local }),
-    domain,
-    ...(resource === undefined ? {} : { resource }),
-  });
+  // Plain literals rather than spreads (issue #8); absent parts stay absent keys, in the same order.
+  if (local === undefined) return Object.freeze(resource === undefined ? { domain } : { domain, resource });
+  return Object.freeze(resource === undefined ? { local, domain } : { local, domain, resource });
 }
 
 /**
