@@ -62,6 +62,33 @@ export function runBusContract(label: string, open: (errors: Error[]) => Promise
       sub.unsubscribe();
     });
 
+    it("gives every receiver its own copy of the payload: changing it changes neither the sender's nor another's", async () => {
+      const got: BusMessage[] = [];
+      const a = bus.subscribe(subj("copy"), (m) => void got.push(m));
+      const b = bus.subscribe(subj("copy"), (m) => void got.push(m));
+      await settle(bus);
+      const sent = enc("original");
+      bus.publish(subj("copy"), sent);
+      await eventually(() => got.length === 2);
+      got[0]!.data.fill(0x21);
+      expect(dec(sent)).toBe("original");
+      expect(dec(got[1]!.data)).toBe("original");
+      sent.fill(0x3f);
+      expect(dec(got[1]!.data)).toBe("original");
+      a.unsubscribe();
+      b.unsubscribe();
+    });
+
+    it("keeps a KV value apart from the bytes it was put with and from what get returns", async () => {
+      const kv = await bus.kv(bucket("copy"));
+      const value = enc("stored");
+      await kv.put("k", value);
+      value.fill(0x3f);
+      const first = await kv.get("k");
+      first!.value.fill(0x21);
+      expect(dec((await kv.get("k"))!.value)).toBe("stored");
+    });
+
     it("matches * to one token and > to one or more tokens", async () => {
       const star: string[] = [];
       const tail: string[] = [];
