@@ -47,9 +47,9 @@ export interface ChatStoreOptions {
   readonly threadTtlSeconds: number;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const encode = (value: unknown) => encoder.encode(JSON.stringify(value));
+// Buffer.from takes small strings from Node's pooled slab; TextEncoder allocates an ArrayBuffer per record.
+const encode = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), "utf8");
 const decode = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
 
 async function getJson<T>(kv: KvStore, key: string): Promise<T | undefined> {
