@@ -3,10 +3,9 @@ import { HeaderFields } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
 import type { MediaType } from "./media-type.js";
 import { parseMediaType, parseMediaTypeC } from "./media-type.js";
-import { mirror, mirrorHead } from "./mirror.js";
+import { mirrorHead } from "./mirror.js";
 import type { NameAddr } from "./name-addr.js";
-import { parseNameAddr, parseNameAddrAt, parseNameAddrListC } from "./name-addr.js";
-import { takeExact } from "./params.js";
+import { parseNameAddr, parseNameAddrAt, parseNameAddrList, parseNameAddrListC } from "./name-addr.js";
 import type { CSeq } from "./scalars.js";
 import {
   checkCallId,
@@ -19,16 +18,12 @@ import {
   parseUintC,
 } from "./scalars.js";
 import type { Via } from "./via.js";
-import { parseViaListC } from "./via.js";
+import { parseViaList, parseViaListC } from "./via.js";
 
 export type { SipHeader } from "./header-fields.js";
 
 const UNSET: unique symbol = Symbol("unset");
 const MAX_U32 = 4294967295;
-
-/** Parsed lists collect here and leave as exact-size copies (see `takeExact`). */
-const viaScratch: Via[] = [];
-const addressScratch: NameAddr[] = [];
 
 /** A parse error from a value parsed in place, with its offset made relative to the value again. */
 function relativeTo(e: unknown, start: number): unknown {
@@ -80,48 +75,44 @@ export abstract class SipMessage extends HeaderFields {
 
   /** Parses every line of an address-list header given by lookup key. */
   #addresses(key: string): NameAddr[] {
-    const out = addressScratch;
-    let n = 0;
+    const out: NameAddr[] = [];
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] !== key) continue;
       const v = this.values[i] as string;
       if (v === "*") continue;
       const source = this.sourceOf(i);
-      if (source === undefined) n = parseNameAddrListC(v, mirror(v), 0, v.length, out, n);
+      if (source === undefined) parseNameAddrList(v, out);
       else {
         const start = this.valueStart(i);
         try {
-          n = parseNameAddrListC(source, mirrorHead(source), start, this.valueEnd(i), out, n);
+          parseNameAddrListC(source, mirrorHead(source), start, this.valueEnd(i), out);
         } catch (e) {
           throw relativeTo(e, start);
         }
       }
     }
-    return n === 0 ? [] : takeExact(out, n);
+    return out;
   }
 
   /** Via values, topmost first, from every Via line (RFC 3261 §20.42). */
   get via(): readonly Via[] {
     if (this.#via === UNSET) {
-      const out = viaScratch;
-      let n = 0;
+      const out: Via[] = [];
       for (let i = 0; i < this.keys.length; i++) {
         if (this.keys[i] !== "via") continue;
         const source = this.sourceOf(i);
-        if (source === undefined) {
-          const v = this.values[i] ?? "";
-          n = parseViaListC(v, mirror(v), 0, v.length, out, n);
-        } else {
+        if (source === undefined) parseViaList(this.values[i] ?? "", out);
+        else {
           const start = this.valueStart(i);
           try {
-            n = parseViaListC(source, mirrorHead(source), start, this.valueEnd(i), out, n);
+            parseViaListC(source, mirrorHead(source), start, this.valueEnd(i), out);
           } catch (e) {
             throw relativeTo(e, start);
           }
         }
       }
-      this.#via = n === 0 ? [] : takeExact(out, n);
+      this.#via = out;
     }
     return this.#via as readonly Via[];
   }

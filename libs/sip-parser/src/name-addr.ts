@@ -96,27 +96,22 @@ export function parseNameAddr(value: string): NameAddr {
 
 /** Parses a comma-separated list of addresses (Contact, Route, Record-Route, Path...). */
 export function parseNameAddrList(value: string, out: NameAddr[] = []): NameAddr[] {
-  parseNameAddrListC(value, mirror(value), 0, value.length, out, out.length);
-  return out;
+  return parseNameAddrListC(value, mirror(value), 0, value.length, out);
 }
 
-/**
- * `parseNameAddrList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts): stores the
- * addresses at `out[n]` on and returns the new count.
- */
+/** `parseNameAddrList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts). */
 export function parseNameAddrListC(
   s: string,
   cc: Uint16Array,
   start: number,
   end: number,
   out: NameAddr[],
-  n: number,
-): number {
+): NameAddr[] {
   let i = start;
   for (;;) {
-    out[n++] = parseNameAddrAt(s, cc, i, end, true);
+    out.push(parseNameAddrAt(s, cc, i, end, true));
     i = skipWspC(cc, nameAddrCursor.next, end);
-    if (i >= end) return n;
+    if (i >= end) return out;
     i++; // the comma
   }
 }

@@ -35,20 +35,6 @@ export const paramCursor = { pos: 0 };
 const NO_PARAMS: readonly SipParam[] = Object.freeze([]);
 
 /**
- * Parameters collect here and leave as an exact-size copy: an array grown by `push` from `[]`
- * reserves 17 slots (152 bytes) for the one or two parameters a value usually has.
- */
-const scratch: SipParam[] = [];
-
-/** The first `n` entries of `list` as a new array of exactly that length; clears them from `list`. */
-export function takeExact<T>(list: T[], n: number): T[] {
-  const out = n === 1 ? [list[0] as T] : n === 2 ? [list[0] as T, list[1] as T] : list.slice(0, n);
-  // Drop the references so the scratch does not keep an old message's strings alive.
-  for (let k = 0; k < n; k++) list[k] = undefined as T;
-  return out;
-}
-
-/**
  * Parses `*( SEMI generic-param )` from `i` (RFC 3261 §25.1: generic-param = token [EQUAL gen-value],
  * gen-value = token / host / quoted-string). Stops at the end or, when `inList`, at a comma, and
  * leaves the stop position in `paramCursor.pos`. `cc` mirrors `s` (see mirror.ts).
@@ -67,8 +53,7 @@ export function readGenericParams(
   const past = PAST_END;
   const token = TOKEN;
   const tokenOrHost = TOKEN | HOST;
-  const params = scratch;
-  let n = 0;
+  let params: SipParam[] | undefined;
   let c = i < end ? (cc[i] as number) : past;
   for (;;) {
     while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
@@ -95,10 +80,11 @@ export function readGenericParams(
       value = s.slice(valueStart, i);
       c = i < end ? (cc[i] as number) : past;
     }
-    params[n++] = { name, value };
+    if (params === undefined) params = [];
+    params.push({ name, value });
   }
   paramCursor.pos = i;
-  return n === 0 ? NO_PARAMS : takeExact(params, n);
+  return params ?? NO_PARAMS;
 }
 
 /** `readGenericParams` returning the stop position with the parameters. */

@@ -14,9 +14,6 @@ import {
 import { syntaxError } from "./errors.js";
 import { mirror } from "./mirror.js";
 import type { SipParam } from "./params.js";
-import { takeExact } from "./params.js";
-
-const NONE: readonly SipParam[] = Object.freeze([]);
 
 /** A `sip:` or `sips:` URI (RFC 3261 §19.1). Every part is kept as written, escapes included. */
 export interface SipUri {
@@ -112,16 +109,7 @@ function parsePort(cc: Uint16Array, i: number, end: number): { port: number; nex
   return { port, next: j };
 }
 
-/** URI parameters and headers collect here and leave as exact-size copies (see `takeExact`). */
-const scratch: SipParam[] = [];
-
-/** Where the last `parseUriParams` stopped (a shared cursor instead of a result object). */
-const uriCursor = { next: 0 };
-
-/** Parses `*( ";" uri-parameter )` from `i`; returns the parameters and leaves the stop position in `uriCursor`. */
-function parseUriParams(s: string, cc: Uint16Array, i: number, end: number): readonly SipParam[] {
-  const out = scratch;
-  let n = 0;
+function parseUriParams(s: string, cc: Uint16Array, i: number, end: number, out: SipParam[]): number {
   while (i < end && (cc[i] as number) === 59) {
     const nameStart = i + 1;
     const nameEnd = scanEscaped(cc, nameStart, end, PARAMCHAR);
@@ -134,11 +122,12 @@ function parseUriParams(s: string, cc: Uint16Array, i: number, end: number): rea
       value = s.slice(i + 1, v);
       i = v;
     }
-    out[n++] = { name: s.slice(nameStart, nameEnd), value };
+    out.push({ name: s.slice(nameStart, nameEnd), value });
   }
-  uriCursor.next = i;
-  return n === 0 ? NONE : takeExact(out, n);
+  return i;
 }
+
+const NONE: readonly SipParam[] = Object.freeze([]);
 
 function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: number, end: number): SipUri {
   const scheme = schemeEnd - start === 3 ? "sip" : "sips";
@@ -169,13 +158,14 @@ function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
   }
   let params = NONE;
   if (i < end && (cc[i] as number) === 59) {
-    params = parseUriParams(s, cc, i, end);
-    i = uriCursor.next;
+    const list: SipParam[] = [];
+    i = parseUriParams(s, cc, i, end, list);
+    params = list;
   }
   let headers = NONE;
   if (i < end && (cc[i] as number) === 63) {
-    const list = scratch;
-    let n = 0;
+    const list: SipParam[] = [];
+    headers = list;
     do {
       const nameStart = i + 1;
       const nameEnd = scanEscaped(cc, nameStart, end, HNVCHAR);
@@ -183,10 +173,9 @@ function parseSipUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
         throw syntaxError("bad URI header", nameStart);
       }
       const valueEnd = scanEscaped(cc, nameEnd + 1, end, HNVCHAR);
-      list[n++] = { name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) };
+      list.push({ name: s.slice(nameStart, nameEnd), value: s.slice(nameEnd + 1, valueEnd) });
       i = valueEnd;
     } while (i < end && (cc[i] as number) === 38);
-    headers = takeExact(list, n);
   }
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in SIP URI`, i);
   return { scheme, user, password, host, port, params, headers, raw: s.slice(start, end) };
@@ -204,8 +193,8 @@ function parseTelUri(s: string, cc: Uint16Array, start: number, schemeEnd: numbe
   }
   if (i === numberStart) throw syntaxError("empty telephone number", i);
   const number = s.slice(numberStart, i);
-  const params = parseUriParams(s, cc, i, end);
-  i = uriCursor.next;
+  const params: SipParam[] = [];
+  i = parseUriParams(s, cc, i, end, params);
   if (i !== end) throw syntaxError(`unexpected "${s[i]}" in tel URI`, i);
   return { scheme: "tel", number, params, raw: s.slice(start, end) };
 }

@@ -137,15 +137,11 @@ function checkParam(name: string, v: string | null, at: number): void {
 
 /** Parses every Via value in one header field (comma-separated) and appends them to `out`. */
 export function parseViaList(s: string, out: Via[] = []): Via[] {
-  parseViaListC(s, mirror(s), 0, s.length, out, out.length);
-  return out;
+  return parseViaListC(s, mirror(s), 0, s.length, out);
 }
 
-/**
- * `parseViaList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts): stores the values
- * at `out[n]` on and returns the new count.
- */
-export function parseViaListC(s: string, cc: Uint16Array, start: number, end: number, out: Via[], n: number): number {
+/** `parseViaList` over `s[start, end)` with `cc` mirroring `s` (see mirror.ts). */
+export function parseViaListC(s: string, cc: Uint16Array, start: number, end: number, out: Via[]): Via[] {
   let i = start;
   for (;;) {
     i = skipWspC(cc, i, end);
@@ -185,9 +181,9 @@ export function parseViaListC(s: string, cc: Uint16Array, start: number, end: nu
       else if (name === "received") received ??= p.value ?? undefined;
       else if (name === "rport") rport = p.value === null ? null : Number(p.value);
     }
-    out[n++] = { protocol, transport, host, port, params, branch, received, rport };
+    out.push({ protocol, transport, host, port, params, branch, received, rport });
     i = skipWspC(cc, paramCursor.pos, end);
-    if (i >= end) return n;
+    if (i >= end) return out;
     i++; // the comma
   }
 }
