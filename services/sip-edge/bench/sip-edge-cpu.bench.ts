@@ -26,7 +26,10 @@ const COUNT = Number(process.env.SIP_EDGE_BENCH_COUNT ?? 20_000);
 const REPEAT = Number(process.env.SIP_EDGE_BENCH_REPEAT ?? 3);
 const WINDOW = 64;
 const PEER = new URL("./udp-peer.mjs", import.meta.url);
-/** "s2x" or "x2s" runs one direction only (profiling); SIP_EDGE_BENCH_HEAP_PROFILE=<dir> keeps the heap samples. */
+/**
+ * "s2x" or "x2s" runs one direction only (profiling); SIP_EDGE_BENCH_HEAP_PROFILE=<dir> keeps the heap samples;
+ * SIP_EDGE_BENCH_HEAP=0 skips the heap pass (for --cpu-prof).
+ */
 const ONLY = process.env.SIP_EDGE_BENCH_ONLY;
 const HEAP_PROFILE_DIR = process.env.SIP_EDGE_BENCH_HEAP_PROFILE;
 /** Another copy of src/ to measure (e.g. a checkout of the previous commit), relative to this file. */
@@ -138,7 +141,7 @@ async function measure(label: string, drive: (count: number) => () => Promise<vo
   await drive(WARMUP)();
   const passes: Pass[] = [];
   for (let i = 0; i < REPEAT; i++) passes.push(await timed(drive(COUNT)));
-  const bytes = await allocated(label, drive(COUNT));
+  const bytes = process.env.SIP_EDGE_BENCH_HEAP === "0" ? Number.NaN : await allocated(label, drive(COUNT));
   const perMsg = passes.map((p) => p.cpuUs / COUNT).sort((a, b) => a - b);
   const rate = Math.max(...passes.map((p) => (COUNT / p.elapsedMs) * 1000));
   return [

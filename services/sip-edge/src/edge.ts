@@ -90,6 +90,11 @@ export class SipEdge {
       clock,
       timers: config.timers,
       send: (data, to) => transports.send(data, to),
+      reparse: (raw, source) => {
+        const request = parseSipMessage(raw) as SipRequest;
+        recordSource(request, source);
+        return request;
+      },
     });
     const screen = makeScreen(config, transports, clock);
     const ctx: EdgeContext = {
@@ -168,7 +173,7 @@ export class SipEdge {
       this.#sendStateless(serializeSipMessage(limited), to);
       return;
     }
-    this.#transactions.receiveRequest(msg, source, to);
+    this.#transactions.receiveRequest(msg, source, to, data);
   }
 
   /** RFC 3261 §8.2 / §21.4.1: a malformed request is answered (400, 505, 513...) when it can be. */

@@ -1,9 +1,16 @@
-import { createResponse, parseSipMessage, type SipRequest, type SipResponse } from "@stox/sip-parser";
+import {
+  createResponse,
+  parseSipMessage,
+  type SipRequest,
+  type SipResponse,
+  serializeSipMessage,
+} from "@stox/sip-parser";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_TIMERS, systemClock } from "../src/clock.js";
 import type { ServerTransaction } from "../src/transaction/server-transaction.js";
 import { TransactionLayer, type TransactionUser } from "../src/transaction/transaction-layer.js";
 import type { Destination, Source, TransportProtocol } from "../src/transport/types.js";
+import { recordSource } from "../src/via-received.js";
 import { request } from "./fixtures/messages.js";
 
 function source(protocol: TransportProtocol = "udp"): Source {
@@ -92,6 +99,51 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
     expect(t.layer.serverCount).toBe(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(t.layer.serverCount).toBe(0);
+  });
+
+  it("keeps only the request bytes for Timer J on UDP; the request reads back equal, retransmissions get the same answer", async () => {
+    const sent: Buffer[] = [];
+    const layer = new TransactionLayer({
+      clock: systemClock,
+      timers: DEFAULT_TIMERS,
+      send: async (data) => {
+        sent.push(data);
+      },
+      reparse: (raw, src) => {
+        const r = parseSipMessage(raw) as SipRequest;
+        recordSource(r, src);
+        return r;
+      },
+    });
+    const txs: ServerTransaction[] = [];
+    layer.setUser({
+      onRequest: (tx) => txs.push(tx),
+      onCancel: () => {},
+      onAck: () => {},
+      onStrayResponse: () => {},
+      onError: () => {},
+    });
+    const src = source();
+    const raw = serializeSipMessage(request("MESSAGE", { body: "h\u00e9llo" }));
+    const received = () => {
+      const r = parseSipMessage(raw) as SipRequest;
+      recordSource(r, src);
+      return r;
+    };
+    const first = received();
+    layer.receiveRequest(first, src, dest, raw);
+    const tx = txs[0] as ServerTransaction;
+    expect(tx.request).toBe(first);
+    await tx.respond(createResponse(tx.request, 200, { toTag: "x" }));
+    const again = tx.request;
+    expect(again).not.toBe(first);
+    expect(serializeSipMessage(again).equals(serializeSipMessage(first))).toBe(true);
+    expect(again.body).toEqual(first.body);
+    expect(again.via[0]?.params).toContainEqual({ name: "received", value: "192.0.2.1" });
+    layer.receiveRequest(received(), src, dest, raw);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.equals(sent[0] as Buffer)).toBe(true);
   });
 
   it("uses Timer J = 0 on a reliable transport", async () => {

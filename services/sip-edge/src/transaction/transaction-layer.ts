@@ -26,6 +26,8 @@ export interface TransactionLayerOptions {
   readonly timers: SipTimers;
   readonly send: (data: Buffer, to: Destination) => Promise<void>;
   readonly inviteProceedingMs?: number;
+  /** See `ServerTransactionDeps.reparse`. */
+  readonly reparse?: (raw: Buffer, source: Source) => SipRequest;
 }
 
 /** A new RFC 3261 branch: the magic cookie and 72 random bits. */
@@ -55,6 +57,7 @@ export class TransactionLayer {
       ...common,
       onTerminated: (t) => this.#forgetServer(t),
       onSendError: (e) => this.#tu?.onError(e),
+      ...(options.reparse === undefined ? {} : { reparse: options.reparse }),
     };
     this.#clientDeps = {
       ...common,
@@ -77,8 +80,11 @@ export class TransactionLayer {
     return this.#client.size;
   }
 
-  /** A request arrived (already parsed and checked, with received/rport recorded in its Via). */
-  receiveRequest(request: SipRequest, source: Source, responseTo: Destination): void {
+  /**
+   * A request arrived (already parsed and checked, with received/rport recorded in its Via); `raw` is the
+   * datagram or frame it was parsed from, if the caller has it.
+   */
+  receiveRequest(request: SipRequest, source: Source, responseTo: Destination, raw?: Buffer): void {
     const tu = this.#tu;
     if (tu === undefined) return;
     const key = serverTransactionKey(request);
@@ -98,7 +104,7 @@ export class TransactionLayer {
       existing.receiveRetransmission();
       return;
     }
-    const tx = this.#newServer(key, request, source, responseTo);
+    const tx = this.#newServer(key, request, source, responseTo, raw);
     if (this.#isMergedRequest(tx)) {
       // RFC 3261 §8.2.2.2: the same request reached us by another path (a fork looped back): 482.
       void tx.respond(createResponse(request, 482, { reason: "Loop Detected" }));
@@ -162,8 +168,14 @@ export class TransactionLayer {
     return false;
   }
 
-  #newServer(key: string, request: SipRequest, source: Source, responseTo: Destination): ServerTransaction {
-    const tx = new ServerTransaction(key, request, source, responseTo, this.#serverDeps);
+  #newServer(
+    key: string,
+    request: SipRequest,
+    source: Source,
+    responseTo: Destination,
+    raw: Buffer | undefined,
+  ): ServerTransaction {
+    const tx = new ServerTransaction(key, request, source, responseTo, this.#serverDeps, raw);
     this.#server.set(key, tx);
     return tx;
   }
