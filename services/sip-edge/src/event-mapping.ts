@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { newEventId, nowIso, type SipRequestReceived, type SipResponseReceived } from "@stox/events";
 import type { NameAddr, SipRequest, SipResponse } from "@stox/sip-parser";
 import { tagOf } from "./dialog/dialog-record.js";
@@ -25,17 +26,26 @@ export function bodyFields(msg: SipRequest | SipResponse): {
   body?: string;
   bodyEncoding?: "utf8" | "base64";
 } {
-  if (msg.body.length === 0) return {};
+  const bytes = msg.body;
+  if (bytes.length === 0) return {};
   const contentType = msg.header("content-type");
-  let body: string;
-  let bodyEncoding: "utf8" | "base64" = "utf8";
+  const body = bodyText(bytes);
+  const fields: { contentType?: string; body?: string; bodyEncoding?: "utf8" | "base64" } = {};
+  if (contentType !== undefined) fields.contentType = contentType;
+  fields.body = body ?? bytes.toString("base64");
+  fields.bodyEncoding = body === undefined ? "base64" : "utf8";
+  return fields;
+}
+
+/** The body as text when it is valid UTF-8 (a leading BOM dropped, as TextDecoder does), else undefined. */
+function bodyText(bytes: Buffer): string | undefined {
+  // isUtf8 + toString is several times cheaper than a fatal TextDecoder; the BOM case keeps the decoder.
+  if (bytes[0] !== 0xef && isUtf8(bytes)) return bytes.toString("utf8");
   try {
-    body = utf8.decode(msg.body);
+    return utf8.decode(bytes);
   } catch {
-    body = msg.body.toString("base64");
-    bodyEncoding = "base64";
+    return undefined;
   }
-  return { ...(contentType === undefined ? {} : { contentType }), body, bodyEncoding };
 }
 
 /** Decodes an event body back to bytes. */
@@ -45,17 +55,27 @@ export function bodyBytes(body: string | undefined, encoding: "utf8" | "base64" 
 }
 
 function party(addr: NameAddr): { uri: string; displayName?: string; tag?: string } {
+  const out: { uri: string; displayName?: string; tag?: string } = { uri: addr.uri.raw };
+  if (addr.displayName !== undefined) out.displayName = addr.displayName;
   const tag = tagOf(addr);
-  return {
-    uri: addr.uri.raw,
-    ...(addr.displayName === undefined ? {} : { displayName: addr.displayName }),
-    ...(tag === undefined ? {} : { tag }),
-  };
+  if (tag !== undefined) out.tag = tag;
+  return out;
+}
+
+/** Header lines as event tuples, names as received. */
+function headerTuples(msg: SipRequest | SipResponse): [string, string][] {
+  const headers = msg.headers;
+  const out: [string, string][] = new Array(headers.length);
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i] as { name: string; value: string };
+    out[i] = [h.name, h.value];
+  }
+  return out;
 }
 
 /** A received request as the canonical `SipRequestReceived` event. */
 export function toRequestReceived(request: SipRequest, source: Source, dialogId?: string): SipRequestReceived {
-  return {
+  const event: SipRequestReceived = {
     v: 1,
     id: newEventId(),
     at: nowIso(),
@@ -65,25 +85,27 @@ export function toRequestReceived(request: SipRequest, source: Source, dialogId?
     to: party(request.to),
     callId: request.callId,
     cseq: request.cseq.seq,
-    headers: request.headers.map((h) => [h.name, h.value] as [string, string]),
+    headers: headerTuples(request),
     transport: { protocol: source.protocol, remote: source.remote, local: source.local },
-    ...(dialogId === undefined ? {} : { dialogId }),
-    ...bodyFields(request),
   };
+  if (dialogId !== undefined) event.dialogId = dialogId;
+  if (request.body.length > 0) Object.assign(event, bodyFields(request));
+  return event;
 }
 
 /** A final response (received or made locally) as the canonical reply to `stox.v1.sip.out.request`. */
 export function toResponseReceived(response: SipResponse, isLocal: boolean, dialogId?: string): SipResponseReceived {
-  return {
+  const event: SipResponseReceived & { ok: true } = {
     v: 1,
     id: newEventId(),
     at: nowIso(),
     ok: true,
     status: response.status,
     reason: response.reason,
-    headers: response.headers.map((h) => [h.name, h.value] as [string, string]),
-    ...(isLocal ? { isLocal: true } : {}),
-    ...(dialogId === undefined ? {} : { dialogId }),
-    ...bodyFields(response),
+    headers: headerTuples(response),
   };
+  if (isLocal) event.isLocal = true;
+  if (dialogId !== undefined) event.dialogId = dialogId;
+  if (response.body.length > 0) Object.assign(event, bodyFields(response));
+  return event;
 }

@@ -32,7 +32,8 @@ export class ClientTransaction {
   state: ClientTransactionState;
   readonly #timers: TimerSet;
   #ack: Buffer | undefined;
-  readonly #data: Buffer;
+  /** The request bytes, kept while they may be retransmitted (Timer A/E). */
+  #data: Buffer | undefined;
   readonly #deps: ClientTransactionDeps;
 
   constructor(
@@ -63,7 +64,7 @@ export class ClientTransaction {
         this.handlers.onTimeout();
       }
     });
-    this.#transmit(this.#data);
+    this.#transmit(this.#data as Buffer);
   }
 
   receiveResponse(response: SipResponse): void {
@@ -94,6 +95,8 @@ export class ClientTransaction {
       return;
     }
     this.#timers.clear();
+    // Final: nothing retransmits the request any more (the bytes may pin a pooled slab through Timer K/D/M).
+    this.#data = undefined;
     const t = this.#deps.timers;
     if (this.isInvite && status < 300) {
       // RFC 6026 §8.4: Accepted; later 2xx retransmissions go to the TU for Timer M = 64*T1.
@@ -122,7 +125,7 @@ export class ClientTransaction {
   #retransmit(interval: number): void {
     this.#timers.after(interval, () => {
       const active = this.isInvite ? this.state === "calling" : this.state === "trying" || this.state === "proceeding";
-      if (!active) return;
+      if (!active || this.#data === undefined) return;
       this.#transmit(this.#data);
       const t2 = this.#deps.timers.t2;
       const next = this.isInvite ? interval * 2 : this.state === "proceeding" ? t2 : Math.min(interval * 2, t2);

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { createResponse, findParam, type SipRequest, type SipResponse } from "@stox/sip-parser";
 import type { Clock, SipTimers } from "../clock.js";
 import type { Destination, Source } from "../transport/types.js";
@@ -30,10 +29,7 @@ export interface TransactionLayerOptions {
   readonly reparse?: (raw: Buffer, source: Source) => SipRequest;
 }
 
-/** A new RFC 3261 branch: the magic cookie and 72 random bits. */
-export function newBranch(): string {
-  return `z9hG4bK${randomBytes(9).toString("base64url")}`;
-}
+export { newBranch } from "../random-tag.js";
 
 /** RFC 3261 §17: owns every transaction of one edge instance and matches messages to them. */
 export class TransactionLayer {
