@@ -1,3 +1,4 @@
+import { isToken } from "./chars.js";
 import { SipParseError } from "./errors.js";
 import { canonicalHeaderName, headerKey } from "./header-names.js";
 
@@ -9,14 +10,34 @@ export interface SipHeader {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Header names not sliced yet: `[start, end)` pairs into the parsed header text. */
+/** Header names not sliced yet: found again in the parsed header text from where each value starts. */
 export interface LazyNames {
   readonly head: string;
   /**
-   * Four numbers per line: name start and end, value start and end in `head` (value start -1 for a
-   * folded line, whose value was rebuilt).
+   * Two numbers per line: where its value starts and ends in `head`, the start stored as
+   * `-1 - start` for a folded line, whose value was rebuilt and cannot be parsed in place. (The
+   * name is found again from the value start; the end is not `start + values[i].length`
+   * because a `length` read on strings of every representation would go megamorphic.)
    */
   readonly spans: number[];
+  /** Content-Length of a body passed as text: its bytes are cut to this many when first read; -1 for all. */
+  bodyLength: number;
+}
+
+function isWspCode(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The header name of the line whose value starts at `vs`: `name *WSP ":" *WSP value` read backwards. */
+function nameBefore(head: string, vs: number): string {
+  let k = vs - 1;
+  while (isWspCode(head.charCodeAt(k))) k--;
+  k--; // the colon
+  while (isWspCode(head.charCodeAt(k))) k--;
+  const nameEnd = k + 1;
+  // A name starts its line, so the scan stops at the LF before it.
+  while (k >= 0 && isToken(head.charCodeAt(k))) k--;
+  return head.slice(k + 1, nameEnd);
 }
 
 /**
@@ -37,6 +58,8 @@ export abstract class HeaderFields {
   #body: Buffer | undefined;
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
   #bodyText: string | undefined;
+  /** How many bytes of `#bodyText` are the body (Content-Length), -1 for all. */
+  #bodyLength = -1;
 
   protected constructor(
     names: string[] | LazyNames,
@@ -52,15 +75,21 @@ export abstract class HeaderFields {
     }
     this.keys = keys;
     this.values = values;
-    if (typeof body === "string") this.#bodyText = body;
-    else this.#body = body ?? EMPTY;
+    if (typeof body === "string") {
+      this.#bodyText = body;
+      if (!Array.isArray(names)) this.#bodyLength = names.bodyLength;
+    } else this.#body = body ?? EMPTY;
   }
 
   /** The body bytes (Content-Length is recomputed from them when serializing). */
   get body(): Buffer {
     if (this.#body === undefined) {
-      this.#body =
-        this.#bodyText === undefined || this.#bodyText.length === 0 ? EMPTY : Buffer.from(this.#bodyText, "utf8");
+      const text = this.#bodyText;
+      const length = this.#bodyLength;
+      let bytes = text === undefined || text.length === 0 ? EMPTY : Buffer.from(text, "utf8");
+      // Octets after Content-Length are not part of the body (RFC 4475 §3.1.1.8).
+      if (length >= 0 && length < bytes.length) bytes = bytes.subarray(0, length);
+      this.#body = bytes;
       this.#bodyText = undefined;
     }
     return this.#body;
@@ -79,7 +108,11 @@ export abstract class HeaderFields {
     const names = this.#names;
     if (Array.isArray(names)) return names;
     const out: string[] = [];
-    for (let i = 0; i < names.spans.length; i += 4) out.push(names.head.slice(names.spans[i], names.spans[i + 1]));
+    const spans = names.spans;
+    for (let i = 0; i < spans.length; i += 2) {
+      const start = spans[i] as number;
+      out.push(nameBefore(names.head, start < 0 ? -1 - start : start));
+    }
     this.#names = out;
     return out;
   }
@@ -173,16 +206,16 @@ export abstract class HeaderFields {
    */
   protected sourceOf(i: number): string | undefined {
     const spans = this.#spans;
-    if (this.#source === undefined || spans === undefined || (spans[4 * i + 2] as number) < 0) return undefined;
+    if (this.#source === undefined || spans === undefined || (spans[2 * i] as number) < 0) return undefined;
     return this.#source;
   }
 
   protected valueStart(i: number): number {
-    return (this.#spans as number[])[4 * i + 2] as number;
+    return (this.#spans as number[])[2 * i] as number;
   }
 
   protected valueEnd(i: number): number {
-    return (this.#spans as number[])[4 * i + 3] as number;
+    return (this.#spans as number[])[2 * i + 1] as number;
   }
 
   /** The line index of the header with lookup key `key`, which must appear exactly once. */

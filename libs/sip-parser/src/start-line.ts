@@ -15,6 +15,22 @@ export interface StatusLine {
   readonly reason: string;
 }
 
+const SIP_2_0 = "SIP/2.0";
+
+/** True when `line` holds "SIP/2.0" (as nearly every message writes it) from `at` to `at + 7`. */
+function isSip20At(line: string, at: number): boolean {
+  return (
+    at + 7 <= line.length &&
+    line.charCodeAt(at) === 83 &&
+    line.charCodeAt(at + 1) === 73 &&
+    line.charCodeAt(at + 2) === 80 &&
+    line.charCodeAt(at + 3) === 47 &&
+    line.charCodeAt(at + 4) === 50 &&
+    line.charCodeAt(at + 5) === 46 &&
+    line.charCodeAt(at + 6) === 48
+  );
+}
+
 const VERSION_RE = /^SIP\/(\d{1,3})\.(\d{1,3})$/i;
 
 /** RFC 3261 §7.1: SIP-Version is "SIP/2.0"; another well-formed version gets 505 (RFC 4475 §3.1.2.16). */
@@ -40,6 +56,9 @@ function parseRequestLine(line: string): RequestLine {
   const sp2 = line.indexOf(" ", sp1 + 1);
   if (sp2 < 0) throw syntaxError("Request-Line has no SIP-Version", sp1);
   if (sp2 === sp1 + 1) throw syntaxError("more than one SP after the method", sp2);
+  if (sp2 + 8 === line.length && isSip20At(line, sp2 + 1)) {
+    return { kind: "request", method: line.slice(0, sp1), uri: line.slice(sp1 + 1, sp2), version: SIP_2_0 };
+  }
   const version = line.slice(sp2 + 1);
   if (version.indexOf(" ") >= 0 || version.indexOf("\t") >= 0) {
     throw syntaxError("extra whitespace in Request-Line", sp2 + 1);
@@ -52,7 +71,7 @@ function parseRequestLine(line: string): RequestLine {
 function parseStatusLine(line: string): StatusLine {
   const sp1 = line.indexOf(" ");
   if (sp1 < 0) throw syntaxError("Status-Line has no status code", line.length);
-  const version = line.slice(0, sp1);
+  const version = sp1 === 7 && isSip20At(line, 0) ? SIP_2_0 : line.slice(0, sp1);
   checkVersion(version, 0);
   const c0 = line.charCodeAt(sp1 + 1) - 48;
   const c1 = line.charCodeAt(sp1 + 2) - 48;
