@@ -155,7 +155,9 @@ export class InboundHandler implements TransactionUser {
     // answer is dropped and no dialog is made (RFC 3261 §9.2).
     if (tx.hasFinal || tx.state === "terminated") return;
     const response = this.#toResponse(tx, reply);
-    if (response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, dialogId);
+    // Outside a dialog, only INVITE and SUBSCRIBE have dialog bookkeeping to do (a MESSAGE has none).
+    const hasDialogWork = dialogId !== undefined || request.method === "INVITE" || request.method === "SUBSCRIBE";
+    if (hasDialogWork && response.status >= 200 && response.status < 300) await this.#afterSuccess(tx, dialogId);
     await this.#respond(tx, response);
   }
 

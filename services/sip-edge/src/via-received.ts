@@ -28,14 +28,16 @@ export function recordSource(request: SipRequest, source: Source): void {
   if (wantsRport) params.push({ name: "rport", value: String(source.remote.port) });
   const lines = request.headerValues("via");
   const firstLineCount = countTopLine(lines[0] ?? "");
-  const newTop = [formatVia({ ...top, params }), ...vias.slice(1, firstLineCount).map(formatVia)].join(", ");
-  const rest = lines.slice(1);
+  let newTop = formatVia({ ...top, params });
+  for (let i = 1; i < firstLineCount && i < vias.length; i++) newTop += `, ${formatVia(vias[i] as Via)}`;
   request.removeHeader("via");
   request.addHeader("Via", newTop);
-  for (const line of rest) request.addHeader("Via", line);
+  for (let i = 1; i < lines.length; i++) request.addHeader("Via", lines[i] as string);
 }
 
 function countTopLine(line: string): number {
+  // Most first lines hold one Via: no comma, nothing to count.
+  if (line.indexOf(",") < 0) return 1;
   // parseViaList on the first line alone tells how many Via values it holds.
   try {
     return Math.max(1, parseLine(line));
