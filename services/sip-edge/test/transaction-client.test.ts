@@ -55,6 +55,17 @@ describe("non-INVITE client transaction (RFC 3261 §17.1.2)", () => {
     expect(t.layer.clientCount).toBe(0);
   });
 
+  it("lets go of the TU's callbacks once Completed, so they do not live through Timer K", () => {
+    const t = setup();
+    const tx = t.send("MESSAGE");
+    const tu = tx.handlers;
+    t.receive(response(200, "MESSAGE", { toTag: "x" }));
+    expect(tx.state).toBe("completed");
+    expect(tx.handlers).not.toBe(tu);
+    t.receive(response(200, "MESSAGE", { toTag: "x" }));
+    expect(t.events).toEqual(["200"]);
+  });
+
   it("retransmits every T2 once a provisional response arrived", async () => {
     const t = setup();
     t.send("MESSAGE");

@@ -26,6 +26,13 @@ export interface ClientTransactionDeps {
   readonly inviteProceedingMs: number;
 }
 
+/** Handlers of a Completed transaction: nothing reaches the TU any more. */
+const COMPLETED: ClientTransactionHandlers = Object.freeze({
+  onResponse: () => {},
+  onTimeout: () => {},
+  onTransportError: () => {},
+});
+
 /** RFC 3261 §17.1 client transaction: INVITE (§17.1.1, RFC 6026 Accepted) and non-INVITE (§17.1.2). */
 export class ClientTransaction {
   readonly isInvite: boolean;
@@ -35,19 +42,26 @@ export class ClientTransaction {
   /** The request bytes, kept while they may be retransmitted (Timer A/E). */
   #data: Buffer | undefined;
   readonly #deps: ClientTransactionDeps;
+  #handlers: ClientTransactionHandlers;
 
   constructor(
     readonly key: string,
     readonly request: SipRequest,
     readonly destination: Destination,
-    readonly handlers: ClientTransactionHandlers,
+    handlers: ClientTransactionHandlers,
     deps: ClientTransactionDeps,
   ) {
+    this.#handlers = handlers;
     this.#deps = deps;
     this.#timers = new TimerSet(deps.queues ?? new TimerQueues(deps.clock));
     this.isInvite = request.method === "INVITE";
     this.state = this.isInvite ? "calling" : "trying";
     this.#data = serializeSipMessage(request);
+  }
+
+  /** The TU's callbacks; once Completed they are never called again and are let go (see `receiveResponse`). */
+  get handlers(): ClientTransactionHandlers {
+    return this.#handlers;
   }
 
   get #isReliable(): boolean {
@@ -61,7 +75,7 @@ export class ClientTransaction {
     this.#timers.after(64 * t.t1, () => {
       if (this.state === "calling" || this.state === "trying" || (!this.isInvite && this.state === "proceeding")) {
         this.#terminate();
-        this.handlers.onTimeout();
+        this.#handlers.onTimeout();
       }
     });
     this.#transmit(this.#data as Buffer);
@@ -76,7 +90,7 @@ export class ClientTransaction {
       return;
     }
     if (this.state === "accepted") {
-      if (status >= 200 && status < 300) this.handlers.onResponse(response);
+      if (status >= 200 && status < 300) this.#handlers.onResponse(response);
       return;
     }
     if (status < 200) {
@@ -87,11 +101,11 @@ export class ClientTransaction {
           this.#timers.after(this.#deps.inviteProceedingMs, () => {
             if (this.state !== "proceeding") return;
             this.#terminate();
-            this.handlers.onTimeout();
+            this.#handlers.onTimeout();
           });
         }
       }
-      this.handlers.onResponse(response);
+      this.#handlers.onResponse(response);
       return;
     }
     this.#timers.clear();
@@ -113,7 +127,10 @@ export class ClientTransaction {
       // Timer K: T4 on unreliable transports, 0 on reliable.
       this.#timers.after(this.#isReliable ? 0 : t.t4, () => this.#terminate());
     }
-    this.handlers.onResponse(response);
+    this.#handlers.onResponse(response);
+    // Completed only absorbs retransmitted finals (§17.1.1.2, §17.1.2.2): the TU's callbacks, and all they
+    // hold, need not live through Timer D or K.
+    if (this.state === "completed") this.#handlers = COMPLETED;
   }
 
   /** Stops timers and forgets the transaction without telling the TU (shutdown). */
@@ -144,7 +161,7 @@ export class ClientTransaction {
     this.#deps.send(data, this.destination).catch((e: Error) => {
       if (this.state === "terminated" || this.state === "completed" || this.state === "accepted") return;
       this.#terminate();
-      this.handlers.onTransportError(e);
+      this.#handlers.onTransportError(e);
     });
   }
 }
