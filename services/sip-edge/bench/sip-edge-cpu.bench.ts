@@ -130,7 +130,7 @@ function busToSip(bus: Bus, peerPort: number) {
             const isOk =
               answered === 0
                 ? ((r) => r.ok && r.status === 200)(sipResponseReceivedCodec.decode(msg.data))
-                : Buffer.from(msg.data).includes('"status":200');
+                : Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).includes('"status":200');
             if (!isOk) throw new Error(`X2S: unexpected reply ${Buffer.from(msg.data).toString()}`);
             if (++answered === count) done();
             else if (sent < count) one();
