@@ -61,6 +61,27 @@ describe("TimerQueues: one clock timer per duration", () => {
     expect(fired).toEqual(["a", "b", "c"]);
   });
 
+  it("fires at the armed deadline even when the clock's now() lags its timers (Node's cached loop time)", () => {
+    let lagMs = 0;
+    const q = new TimerQueues({ ...systemClock, now: () => Date.now() - lagMs });
+    const fired: string[] = [];
+    q.after(1000, () => fired.push("a"));
+    lagMs = 1;
+    vi.advanceTimersByTime(1000);
+    expect(fired).toEqual(["a"]);
+  });
+
+  it("a queue closed from one of its own callbacks does not wake again", () => {
+    const q = new TimerQueues(systemClock);
+    const later = vi.fn();
+    q.after(1000, () => q.close());
+    vi.advanceTimersByTime(10);
+    q.after(1000, later);
+    vi.advanceTimersByTime(5000);
+    expect(later).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("close stops every clock timer", () => {
     const q = new TimerQueues(systemClock);
     const fn = vi.fn();

@@ -8,9 +8,12 @@ export interface TimerEntry {
 
 /** Timers of one duration: deadlines grow with insertion order, so a FIFO and one clock timer suffice. */
 class Fifo {
+  constructor(readonly ms: number) {}
   readonly entries: TimerEntry[] = [];
   head = 0;
   handle: unknown;
+  /** The deadline the clock timer was armed for: when it fires, that deadline has come whatever `now()` says. */
+  armedFor = 0;
   /** True while due entries run: timers they set must not arm the clock before the rest are looked at. */
   isFiring = false;
 }
@@ -33,12 +36,15 @@ export class TimerQueues {
   after(ms: number, fn: () => void): TimerEntry {
     let q = this.#byDuration.get(ms);
     if (q === undefined) {
-      q = new Fifo();
+      q = new Fifo(ms);
       this.#byDuration.set(ms, q);
     }
     const entry: TimerEntry = { at: this.#clock.now() + ms, fn };
     q.entries.push(entry);
-    if (q.handle === undefined && !q.isFiring) q.handle = this.#clock.setTimeout(() => this.#fire(q), ms);
+    if (q.handle === undefined && !q.isFiring) {
+      q.armedFor = entry.at;
+      q.handle = this.#clock.setTimeout(() => this.#fire(q), ms);
+    }
     return entry;
   }
 
@@ -53,7 +59,9 @@ export class TimerQueues {
   #fire(q: Fifo): void {
     q.handle = undefined;
     q.isFiring = true;
-    const now = this.#clock.now();
+    // A clock timer may fire a moment before `now()` reaches its deadline (Node's timers run on the event
+    // loop's cached time): the deadline it was armed for counts as reached.
+    const now = Math.max(this.#clock.now(), q.armedFor);
     const entries = q.entries;
     try {
       while (q.head < entries.length) {
@@ -69,8 +77,11 @@ export class TimerQueues {
       // Cleared entries at the front need no wake-up of their own.
       while (q.head < entries.length && (entries[q.head] as TimerEntry).fn === undefined) q.head++;
       this.#compact(q);
-      if (q.head < entries.length) {
-        const next = (entries[q.head] as TimerEntry).at - this.#clock.now();
+      // After `close` (maybe from a callback just run), an orphaned queue stays asleep.
+      if (q.head < entries.length && this.#byDuration.get(q.ms) === q) {
+        const at = (entries[q.head] as TimerEntry).at;
+        const next = at - this.#clock.now();
+        q.armedFor = at;
         q.handle = this.#clock.setTimeout(() => this.#fire(q), Math.max(0, next));
       }
     }
