@@ -1,3 +1,5 @@
+import { isToken } from "./chars.js";
+
 // Header name handling: names compare case-insensitively (RFC 3261 §7.3.1) and compact forms
 // (§7.3.3, plus the registered ones from later RFCs) are the same header as their long form.
 
@@ -126,59 +128,55 @@ const KNOWN_KEYS = [
   "p-preferred-identity",
 ];
 
-// Open addressing on the hash that the header splitter computes while it scans the name (see
-// `nameHash`); slots hold the key and its hash, "" marks an empty slot.
-const TABLE_BITS = 9;
-const TABLE_MASK = (1 << TABLE_BITS) - 1;
-const tableKeys: string[] = Array.from({ length: TABLE_MASK + 1 }, () => "");
-const tableHashes = new Int32Array(TABLE_MASK + 1);
+// The known names (and the compact forms) are matched by a case-insensitive automaton that the
+// header splitter steps while it scans each name: one table load per character, and a name that
+// ends in an accepting state is known exactly, with no hashing and no second comparison pass.
 
-/** Hash step over a name character: case-folded (`| 0x20` lowercases letters, token specials keep their code). */
-export function nameHashStep(h: number, code: number): number {
-  return (Math.imul(h, 31) + (code | 0x20)) | 0;
+/** Character classes of header-name characters: 0 = not a token character (the name ends). */
+export const NAME_CLASS = new Uint8Array(128);
+const LETTER = 1; // 1..26 for a..z and A..Z
+const DASH = 27;
+const OTHER_TOKEN = 28; // digits and the other token marks: no known name has them
+export const NAME_CLASSES = 29;
+for (let c = 0; c < 128; c++) {
+  if (!isToken(c)) continue;
+  const lower = c | 0x20;
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) NAME_CLASS[c] = LETTER + lower - 97;
+  else NAME_CLASS[c] = c === 45 ? DASH : OTHER_TOKEN;
 }
 
-function slotOf(h: number): number {
-  return (h ^ (h >>> TABLE_BITS)) & TABLE_MASK;
+/** State 0 is dead (an unknown name; it loops to itself), state 1 the start. */
+export const NAME_START = 1;
+const stateKeys: string[] = ["", ""];
+const transitions: number[] = new Array(2 * NAME_CLASSES).fill(0);
+
+function addName(spelling: string, key: string): void {
+  let state = NAME_START;
+  for (let i = 0; i < spelling.length; i++) {
+    const cls = NAME_CLASS[spelling.charCodeAt(i)] as number;
+    let next = transitions[state * NAME_CLASSES + cls] as number;
+    if (next === 0) {
+      next = stateKeys.length;
+      stateKeys.push("");
+      for (let k = 0; k < NAME_CLASSES; k++) transitions.push(0);
+      transitions[state * NAME_CLASSES + cls] = next;
+    }
+    state = next;
+  }
+  stateKeys[state] = key;
 }
 
-for (const key of new Set(KNOWN_KEYS)) {
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = nameHashStep(h, key.charCodeAt(i));
-  let slot = slotOf(h);
-  while (tableKeys[slot] !== "") slot = (slot + 1) & TABLE_MASK;
-  tableKeys[slot] = key;
-  tableHashes[slot] = h;
-}
+for (const key of new Set(KNOWN_KEYS)) addName(key, key);
+for (const [letter, key] of Object.entries(COMPACT)) addName(letter, key);
 
-/** Long forms of the compact names by character code (lowercase and uppercase), "" for none. */
-const COMPACT_BY_CODE: string[] = Array.from({ length: 128 }, (_v, c) => {
-  return COMPACT[String.fromCharCode(c | 0x20)] ?? "";
-});
+/** `NAME_TRANSITIONS[state * NAME_CLASSES + class]` is the next state. */
+export const NAME_TRANSITIONS = Uint16Array.from(transitions);
 
 /**
- * `headerKey` for the token at `s[at, at+len)` (mirrored in `cc`) whose `nameHashStep` hash is `h`, without slicing
- * or hashing a new string when it is a compact form or one of the known names (the per-message hot
- * path); falls back to `headerKey`.
+ * `headerKey` for the name at `s[at, end)` after the automaton stopped in `state`: the known key
+ * without slicing the name, else the slow path.
  */
-export function headerKeyAt(cc: Uint16Array, s: string, at: number, len: number, h: number): string {
-  if (len === 1) {
-    const c = cc[at] as number;
-    const compact = c < 128 ? (COMPACT_BY_CODE[c] as string) : "";
-    if (compact !== "") return compact;
-  } else {
-    let slot = slotOf(h);
-    for (;;) {
-      const key = tableKeys[slot] as string;
-      if (key === "") break;
-      if (tableHashes[slot] === h && key.length === len) {
-        let i = 0;
-        // Token characters only reach here, so OR-ing 0x20 lowercases letters and leaves "-" alone.
-        while (i < len && ((cc[at + i] as number) | 0x20) === key.charCodeAt(i)) i++;
-        if (i === len) return key;
-      }
-      slot = (slot + 1) & TABLE_MASK;
-    }
-  }
-  return headerKey(s.slice(at, at + len));
+export function headerKeyOfState(state: number, s: string, at: number, end: number): string {
+  const key = stateKeys[state] as string;
+  return key !== "" ? key : headerKey(s.slice(at, end));
 }

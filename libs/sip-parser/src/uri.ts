@@ -122,7 +122,7 @@ function parseUriParams(s: string, cc: Uint16Array, i: number, end: number, out:
       value = s.slice(i + 1, v);
       i = v;
     }
-    out.push({ name: s.slice(nameStart, nameEnd), value });
+    out[out.length] = { name: s.slice(nameStart, nameEnd), value }; // not push: see splitHeaders
   }
   return i;
 }

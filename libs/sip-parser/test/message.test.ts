@@ -43,6 +43,27 @@ describe("RFC 3261 §7.3 headers", () => {
     expect(canonicalHeaderName("max-forwards")).toBe("Max-Forwards");
   });
 
+  it.each([
+    ["VIA", "via", true],
+    ["v", "via", true],
+    ["V", "via", true],
+    ["vi", "via", false],
+    ["viaa", "via", false],
+    ["x-via", "via", false],
+    ["mAx-FoRwArDs", "max-forwards", true],
+    ["L", "content-length", true],
+    ["content-lengt", "content-length", false],
+    ["Content-Length2", "content-length", false],
+    ["p-asserted-IDENTITY", "p-asserted-identity", true],
+    ["subscription_state", "subscription-state", false],
+    ["o", "event", true],
+  ])("files a %s header line under %s exactly when the names match (§7.3.1, §7.3.3): %s", (name, key, isSame) => {
+    const m = parseSipMessage(`OPTIONS sip:a@b SIP/2.0\r\n${name}: 0\r\n\r\n`, { validate: false });
+    expect(m.header(name)).toBe("0");
+    expect(m.hasHeader(key)).toBe(isSame);
+    expect(m.headers[0]?.name).toBe(name);
+  });
+
   it("reads Via branch, received and rport (RFC 3581)", () => {
     const [top, second] = invite().via;
     expect(top).toMatchObject({ branch: "z9hG4bK776asdhds", rport: null, received: undefined });
