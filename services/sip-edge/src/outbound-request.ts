@@ -26,9 +26,15 @@ function extraHeaders(cmd: SipRequestCommand, method: string, contact: string): 
     out.push([name, value]);
   }
   if (!hasContact && CONTACT_METHODS.has(method)) out.push(["Contact", contact]);
-  const body = bodyBytes(cmd.body, cmd.bodyEncoding);
-  if (body !== undefined && cmd.contentType !== undefined) out.push(["Content-Type", cmd.contentType]);
+  // A body is sent exactly when the command has one (see bodyBytes); no need to decode it here too.
+  if (cmd.body !== undefined && cmd.contentType !== undefined) out.push(["Content-Type", cmd.contentType]);
   return out;
+}
+
+/** The command's body for createRequest: UTF-8 text as is (createRequest encodes it once), base64 decoded. */
+function requestBody(cmd: SipRequestCommand): Buffer | string | undefined {
+  if (cmd.body === undefined || cmd.bodyEncoding !== "base64") return cmd.body;
+  return bodyBytes(cmd.body, "base64");
 }
 
 /**
@@ -56,8 +62,8 @@ export function buildNewRequest(cmd: SipRequestCommand, parts: OutgoingParts): S
       `${cmd.cseq ?? 1} ${method}`,
     ],
   );
-  headers.push(...extraHeaders(cmd, method, parts.contact));
-  const body = bodyBytes(cmd.body, cmd.bodyEncoding);
+  for (const h of extraHeaders(cmd, method, parts.contact)) headers.push(h);
+  const body = requestBody(cmd);
   return createRequest({ method, uri: cmd.requestUri, headers, ...(body === undefined ? {} : { body }) });
 }
 
@@ -84,8 +90,8 @@ export function buildInDialogRequest(
     ["Call-ID", dialog.callId],
     ["CSeq", `${cseq} ${method}`],
   );
-  headers.push(...extraHeaders(cmd, method, parts.contact));
-  const body = bodyBytes(cmd.body, cmd.bodyEncoding);
+  for (const h of extraHeaders(cmd, method, parts.contact)) headers.push(h);
+  const body = requestBody(cmd);
   return createRequest({ method, uri: dialog.remoteTarget, headers, ...(body === undefined ? {} : { body }) });
 }
 
