@@ -62,7 +62,18 @@ export function readGenericParams(
     c = ++i < end ? (cc[i] as number) : past;
     while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
     const nameStart = i;
-    while (c < 128 && ((table[c] as number) & token) !== 0) c = ++i < end ? (cc[i] as number) : past;
+    // Token runs in scanC's shape (alphanumerics inline, an untagged code per step, no PAST_END
+    // merge): fewer instructions per character in V8's optimized code.
+    while (i < end) {
+      const d = cc[i] as number;
+      if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57) || (d >= 65 && d <= 90)) {
+        i++;
+        continue;
+      }
+      if (d >= 128 || ((table[d] as number) & token) === 0) break;
+      i++;
+    }
+    c = i < end ? (cc[i] as number) : past;
     if (i === nameStart) throw syntaxError("empty parameter name", i);
     const name = s.slice(nameStart, i);
     while (c === 32 || c === 9) c = ++i < end ? (cc[i] as number) : past;
@@ -74,7 +85,15 @@ export function readGenericParams(
       if (c === 34) {
         i = scanQuotedString(cc, i, end);
       } else {
-        while (c < 128 && ((table[c] as number) & tokenOrHost) !== 0) c = ++i < end ? (cc[i] as number) : past;
+        while (i < end) {
+          const d = cc[i] as number;
+          if ((d >= 97 && d <= 122) || (d >= 48 && d <= 57) || (d >= 65 && d <= 90)) {
+            i++;
+            continue;
+          }
+          if (d >= 128 || ((table[d] as number) & tokenOrHost) === 0) break;
+          i++;
+        }
         if (i === valueStart) throw syntaxError(`empty value for parameter "${name}"`, i);
       }
       value = s.slice(valueStart, i);

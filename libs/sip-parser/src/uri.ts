@@ -53,12 +53,13 @@ export function isTelUri(uri: Uri): uri is TelUri {
   return uri.scheme === "tel";
 }
 
-/** Index after a run of `flag` characters or `%HH` escapes. */
+/** Index after a run of `flag` characters or `%HH` escapes; `flag` includes the alphanumerics (see `scanC`). */
 function scanEscaped(cc: Uint16Array, i: number, end: number, flag: number): number {
   const table = CHAR; // a local: imports are re-read on every use
   while (i < end) {
     const c = cc[i] as number;
-    if (c < 128 && ((table[c] as number) & flag) !== 0) i++;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) i++;
+    else if (c < 128 && ((table[c] as number) & flag) !== 0) i++;
     else if (c === 37) {
       if (i + 2 >= end || !has(cc[i + 1] as number, HEX) || !has(cc[i + 2] as number, HEX)) {
         throw syntaxError("bad %-escape", i);
