@@ -146,6 +146,35 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
     expect(sent[1]?.equals(sent[0] as Buffer)).toBe(true);
   });
 
+  it("forgets a completed MESSAGE at Timer J without parsing it again, while a 2xx-answered INVITE is tracked", async () => {
+    const reparse = vi.fn((raw: Buffer) => parseSipMessage(raw) as SipRequest);
+    const layer = new TransactionLayer({ clock: systemClock, timers: DEFAULT_TIMERS, send: async () => {}, reparse });
+    const txs: ServerTransaction[] = [];
+    layer.setUser({
+      onRequest: (tx) => txs.push(tx),
+      onCancel: () => {},
+      onAck: () => {},
+      onStrayResponse: () => {},
+      onError: () => {},
+    });
+    const src = source();
+    const raw = serializeSipMessage(request("MESSAGE", { branch: "z9hG4bKmsg", cseq: 1 }));
+    layer.receiveRequest(parseSipMessage(raw) as SipRequest, src, dest, raw);
+    const message = txs[0] as ServerTransaction;
+    await message.respond(createResponse(message.request, 200, { toTag: "m" }));
+    await vi.advanceTimersByTimeAsync(10);
+    layer.receiveRequest(request("INVITE", { branch: "z9hG4bKinv" }), src, dest);
+    const invite = txs[1] as ServerTransaction;
+    await invite.respond(createResponse(invite.request, 200, { toTag: "i" }));
+    layer.trackAccepted(invite);
+    // Timer J of the MESSAGE fires while the INVITE is still tracked (its Timer L ends 10 ms later).
+    await vi.advanceTimersByTimeAsync(64 * DEFAULT_TIMERS.t1 - 10);
+    expect(layer.serverCount).toBe(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(layer.serverCount).toBe(0);
+    expect(reparse).not.toHaveBeenCalled();
+  });
+
   it("uses Timer J = 0 on a reliable transport", async () => {
     const t = setup("tcp");
     t.receive(request("MESSAGE"));

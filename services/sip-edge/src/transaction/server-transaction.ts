@@ -35,6 +35,8 @@ export class ServerTransaction {
   readonly #deps: ServerTransactionDeps;
   /** The layer's key for this request in its merged-request table (RFC 3261 §8.2.2.2), when it has one. */
   mergeKey: string | undefined;
+  /** The layer's key for this 2xx-answered INVITE, so the ACK for the 2xx finds it (see `trackAccepted`). */
+  acceptedKey: string | undefined;
   /** The To-tag the TU answers with, chosen once (RFC 3261 §8.2.6.2: every response of a UAS carries the same). */
   localTag: string | undefined;
   #request: SipRequest | undefined;

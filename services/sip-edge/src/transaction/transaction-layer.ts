@@ -141,6 +141,7 @@ export class TransactionLayer {
   trackAccepted(tx: ServerTransaction): void {
     const k = acceptedKey(tx.request.callId, tx.request.cseq.seq);
     this.#accepted.set(k, tx);
+    tx.acceptedKey = k;
   }
 
   /** Stops every timer (shutdown). */
@@ -178,10 +179,9 @@ export class TransactionLayer {
 
   #forgetServer(t: ServerTransaction): void {
     if (this.#server.get(t.key) === t) this.#server.delete(t.key);
-    if (this.#accepted.size > 0) {
-      const ak = acceptedKey(t.request.callId, t.request.cseq.seq);
-      if (this.#accepted.get(ak) === t) this.#accepted.delete(ak);
-    }
+    // Keys kept on the transaction: a completed one may no longer hold its parsed request (see `reparse`).
+    const ak = t.acceptedKey;
+    if (ak !== undefined && this.#accepted.get(ak) === t) this.#accepted.delete(ak);
     const mk = t.mergeKey;
     if (mk !== undefined && this.#merged.get(mk) === t) this.#merged.delete(mk);
   }
