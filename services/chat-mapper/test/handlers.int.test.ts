@@ -133,6 +133,9 @@ describe("two chat-mapper processes in the queue group 'chat-mapper'", () => {
       return { ok: true, status: 200, reason: "OK", headers: [] };
     });
     await Promise.all([sip.ready(), xmpp.ready()]);
+    // Requests A took die with it and time out; the rest must finish well inside this even on a loaded
+    // machine (1.5 s was too short once under heavy load).
+    const REQUEST_TIMEOUT_MS = 4000;
     const total = 160;
     const killAt = 60;
     const outcomes: Promise<{ dir: "s2x" | "x2s"; tag: string; ok: boolean }>[] = [];
@@ -141,7 +144,7 @@ describe("two chat-mapper processes in the queue group 'chat-mapper'", () => {
       const tag = `m-${i}-${randomUUID()}`;
       if (i % 2 === 0) {
         outcomes.push(
-          sipIn(edgeBus, sipMessage({ callId: tag, body: tag }), 1500).then(
+          sipIn(edgeBus, sipMessage({ callId: tag, body: tag }), REQUEST_TIMEOUT_MS).then(
             (r) => ({ dir: "s2x", tag, ok: r.ok && r.status >= 200 && r.status < 300 }),
             () => ({ dir: "s2x", tag, ok: false }), // the sip-edge would answer 504 here
           ),
@@ -151,7 +154,7 @@ describe("two chat-mapper processes in the queue group 'chat-mapper'", () => {
           xmppIn(
             edgeBus,
             x("message", { from: "alice@xmpp.test/a", to: `bob${i % 64}@sip.test`, id: tag }, x("body", {}, tag)),
-            1500,
+            REQUEST_TIMEOUT_MS,
           ).then(
             (r) => ({ dir: "x2s", tag, ok: r.ok }),
             () => ({ dir: "x2s", tag, ok: false }), // the xmpp-edge would return remote-server-timeout
