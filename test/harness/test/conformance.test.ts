@@ -51,6 +51,19 @@ describe("spec table parser", () => {
     expect(splitTableRow("| A | `x|y` | b \\| c |")).toEqual(["A", "`x|y`", "b | c"]);
   });
 
+  it("reads past a leading label such as 'X2S:' to the end of the first sentence", () => {
+    const table = [
+      "## 1. Labels",
+      "",
+      "| ID | Level | Requirement | Ref |",
+      "|---|---|---|---|",
+      "| LAB-01 | MUST | X2S: put the sender's bare JID in `From`; carry the resource as GRUU. | §1 |",
+      "| LAB-02 | MUST | **PROJ:** refresh at 80 %. | §2 |",
+    ].join("\n");
+    const rows = parseSpecRequirements(table, "labels.md").requirements;
+    expect(rows.map((r) => r.summary)).toEqual(["X2S: put the sender's bare JID in `From`;", "PROJ: refresh at 80 %."]);
+  });
+
   it.each([
     ["MUST", "MUST"],
     ["MUST NOT", "MUST"],
