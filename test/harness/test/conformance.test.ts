@@ -51,13 +51,13 @@ describe("spec table parser", () => {
     expect(splitTableRow("| A | `x|y` | b \\| c |")).toEqual(["A", "`x|y`", "b | c"]);
   });
 
-  it("reads past a leading label such as 'X2S:' to the end of the first sentence", () => {
+  it("reads past colons (a leading 'X2S:', 'a sip: URI') to the end of the first sentence", () => {
     const table = [
       "## 1. Labels",
       "",
       "| ID | Level | Requirement | Ref |",
       "|---|---|---|---|",
-      "| LAB-01 | MUST | X2S: put the sender's bare JID in `From`; carry the resource as GRUU. | §1 |",
+      "| LAB-01 | MUST | X2S: put the sender's bare JID (as a sip: URI) in `From`; carry the resource as GRUU. | §1 |",
       "| LAB-02 | MUST | **PROJ:** refresh at 80 %. | §2 |",
     ].join("\n");
     const rows = parseSpecRequirements(table, "labels.md").requirements;

@@ -85,8 +85,8 @@ function summarize(text: string): string {
     .replace(/^\((Derived)\)\s*/i, "")
     .replace(/\s+/g, " ")
     .trim();
-  // A leading label such as "X2S:" or "PROJ:" is not a sentence: a colon ends the summary only after one.
-  const sentence = /^((?:[\w-]{1,12}:\s+)?.+?[.;:])(\s|$)/.exec(plain)?.[1] ?? plain;
+  // A colon does not end the summary: cells start with labels ("X2S:", "PROJ:") and say "a sip: URI".
+  const sentence = /^(.+?[.;])(\s|$)/.exec(plain)?.[1] ?? plain;
   return sentence.length <= 160 ? sentence : `${sentence.slice(0, 157).trimEnd()}...`;
 }
 
