@@ -61,7 +61,10 @@ describe("spec table parser", () => {
       "| LAB-02 | MUST | **PROJ:** refresh at 80 %. | §2 |",
     ].join("\n");
     const rows = parseSpecRequirements(table, "labels.md").requirements;
-    expect(rows.map((r) => r.summary)).toEqual(["X2S: put the sender's bare JID in `From`;", "PROJ: refresh at 80 %."]);
+    expect(rows.map((r) => r.summary)).toEqual([
+      "X2S: put the sender's bare JID (as a sip: URI) in `From`;",
+      "PROJ: refresh at 80 %.",
+    ]);
   });
 
   it.each([
