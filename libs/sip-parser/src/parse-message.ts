@@ -70,12 +70,13 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     // Locals, not the imports: module bindings are re-read (with a hole check) on every use.
     const classes = NAME_CLASS;
     const transitions = NAME_TRANSITIONS;
+    const stride = NAME_CLASSES;
     let state = NAME_START;
     // The header text ends in CRLF and CR is not a token character, so these loops stop inside it.
     while (code < 128) {
       const cls = classes[code] as number;
       if (cls === 0) break;
-      state = transitions[state * NAME_CLASSES + cls] as number;
+      state = transitions[state * stride + cls] as number;
       code = cc[++j] as number;
     }
     const nameEnd = j;
