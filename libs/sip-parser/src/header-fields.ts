@@ -10,6 +10,9 @@ export interface SipHeader {
 
 const EMPTY = Buffer.alloc(0);
 
+/** What `lineInfo` returns when the split's index no longer applies: scan the keys instead. */
+export const UNINDEXED = 0x3fffffff;
+
 /** Header names not sliced yet: found again in the parsed header text from where each value starts. */
 export interface LazyNames {
   readonly head: string;
@@ -20,6 +23,11 @@ export interface LazyNames {
    * because a `length` read on strings of every representation would go megamorphic.)
    */
   readonly spans: number[];
+  /**
+   * Per header of `INDEXED_KEYS` (by position): its line, -1 when absent, or `-2 - first line`
+   * when it appears more than once.
+   */
+  readonly lines: number[];
   /** Content-Length of a body passed as text: its bytes are cut to this many when first read; -1 for all. */
   bodyLength: number;
 }
@@ -55,6 +63,7 @@ export abstract class HeaderFields {
   /** The parsed header text while the header lines are unchanged, so values can be parsed in place. */
   #source: string | undefined;
   #spans: number[] | undefined;
+  #lines: number[] | undefined;
   #body: Buffer | undefined;
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
   #bodyText: string | undefined;
@@ -72,6 +81,7 @@ export abstract class HeaderFields {
       this.#text = names.head;
       this.#source = names.head;
       this.#spans = names.spans;
+      this.#lines = names.lines;
     }
     this.keys = keys;
     this.values = values;
@@ -216,6 +226,22 @@ export abstract class HeaderFields {
 
   protected valueEnd(i: number): number {
     return (this.#spans as number[])[2 * i + 1] as number;
+  }
+
+  /**
+   * Where the header with index id `id` (see `INDEXED_KEYS`) is, as the split recorded it (see
+   * `LazyNames.lines`); `UNINDEXED` once the headers changed or for a built message.
+   */
+  protected lineInfo(id: number): number {
+    const lines = this.#lines;
+    if (lines === undefined || this.#source === undefined) return UNINDEXED;
+    return lines[id] as number;
+  }
+
+  /** The line of the header with index id `id` and lookup key `key`, which must appear exactly once. */
+  protected singleLine(id: number, key: string): number {
+    const line = this.lineInfo(id);
+    return line >= 0 && line !== UNINDEXED ? line : this.singleIndex(key);
   }
 
   /** The line index of the header with lookup key `key`, which must appear exactly once. */

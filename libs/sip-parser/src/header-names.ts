@@ -173,6 +173,28 @@ for (const [letter, key] of Object.entries(COMPACT)) addName(letter, key);
 export const NAME_TRANSITIONS = Uint16Array.from(transitions);
 
 /**
+ * The headers whose lines the splitter indexes (see `LazyNames.lines`), so the structured getters
+ * find them without comparing every key. The position in this list is the header's index id.
+ */
+export const INDEXED_KEYS = [
+  "via",
+  "from",
+  "to",
+  "call-id",
+  "cseq",
+  "max-forwards",
+  "contact",
+  "route",
+  "record-route",
+  "content-type",
+  "expires",
+  "content-length",
+] as const;
+
+/** `NAME_INDEX_IDS[state]` is 1 + the index id of the key accepted in `state`, 0 for none. */
+export const NAME_INDEX_IDS = Uint8Array.from(stateKeys, (key) => (INDEXED_KEYS as readonly string[]).indexOf(key) + 1);
+
+/**
  * `headerKey` for the name at `s[at, end)` after the automaton stopped in `state`: the known key
  * without slicing the name, else the slow path.
  */

@@ -1,6 +1,6 @@
 import { SipParseError } from "./errors.js";
-import { HeaderFields } from "./header-fields.js";
-import { headerKey } from "./header-names.js";
+import { HeaderFields, UNINDEXED } from "./header-fields.js";
+import { headerKey, INDEXED_KEYS } from "./header-names.js";
 import type { MediaType } from "./media-type.js";
 import { parseMediaType, parseMediaTypeC } from "./media-type.js";
 import { mirrorHead } from "./mirror.js";
@@ -23,6 +23,19 @@ import { parseViaList, parseViaListC } from "./via.js";
 export type { SipHeader } from "./header-fields.js";
 
 const UNSET: unique symbol = Symbol("unset");
+
+// Index ids of the headers the splitter indexes (their positions in INDEXED_KEYS).
+const VIA = INDEXED_KEYS.indexOf("via");
+const FROM = INDEXED_KEYS.indexOf("from");
+const TO = INDEXED_KEYS.indexOf("to");
+const CALL_ID = INDEXED_KEYS.indexOf("call-id");
+const CSEQ = INDEXED_KEYS.indexOf("cseq");
+const MAX_FORWARDS = INDEXED_KEYS.indexOf("max-forwards");
+const CONTACT = INDEXED_KEYS.indexOf("contact");
+const ROUTE = INDEXED_KEYS.indexOf("route");
+const RECORD_ROUTE = INDEXED_KEYS.indexOf("record-route");
+const CONTENT_TYPE = INDEXED_KEYS.indexOf("content-type");
+const EXPIRES = INDEXED_KEYS.indexOf("expires");
 const MAX_U32 = 4294967295;
 
 /** A parse error from a value parsed in place, with its offset made relative to the value again. */
@@ -73,11 +86,26 @@ export abstract class SipMessage extends HeaderFields {
     return value;
   }
 
-  /** Parses every line of an address-list header given by lookup key. */
-  #addresses(key: string): NameAddr[] {
+  /** The first line to look at for a header with index id `id` (-1: not indexed); `keys.length` when absent. */
+  #firstLine(id: number): number {
+    const info = id < 0 ? UNINDEXED : this.lineInfo(id);
+    if (info === UNINDEXED) return 0;
+    if (info === -1) return this.keys.length;
+    return info >= 0 ? info : -2 - info;
+  }
+
+  /** `keys.indexOf(key)` for a header with index id `id`, from the split's index when it applies. */
+  #firstOf(id: number, key: string): number {
+    const info = this.lineInfo(id);
+    if (info === UNINDEXED) return this.keys.indexOf(key);
+    return info >= -1 ? info : -2 - info;
+  }
+
+  /** Parses every line of an address-list header given by lookup key (and index id, -1 for none). */
+  #addresses(key: string, id: number): NameAddr[] {
     const out: NameAddr[] = [];
     const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = this.#firstLine(id); i < keys.length; i++) {
       if (keys[i] !== key) continue;
       const v = this.values[i] as string;
       if (v === "*") continue;
@@ -99,7 +127,7 @@ export abstract class SipMessage extends HeaderFields {
   get via(): readonly Via[] {
     if (this.#via === UNSET) {
       const out: Via[] = [];
-      for (let i = 0; i < this.keys.length; i++) {
+      for (let i = this.#firstLine(VIA); i < this.keys.length; i++) {
         if (this.keys[i] !== "via") continue;
         const source = this.sourceOf(i);
         if (source === undefined) parseViaList(this.values[i] ?? "", out);
@@ -118,8 +146,8 @@ export abstract class SipMessage extends HeaderFields {
   }
 
   /** The one address of a single-valued header (From, To), parsed in place when possible. */
-  #address(key: string): NameAddr {
-    const i = this.singleIndex(key);
+  #address(key: string, id: number): NameAddr {
+    const i = this.singleLine(id, key);
     const source = this.sourceOf(i);
     if (source === undefined) return parseNameAddr(this.values[i] as string);
     const start = this.valueStart(i);
@@ -131,18 +159,18 @@ export abstract class SipMessage extends HeaderFields {
   }
 
   get from(): NameAddr {
-    if (this.#from === UNSET) this.#from = this.#address("from");
+    if (this.#from === UNSET) this.#from = this.#address("from", FROM);
     return this.#from as NameAddr;
   }
 
   get to(): NameAddr {
-    if (this.#to === UNSET) this.#to = this.#address("to");
+    if (this.#to === UNSET) this.#to = this.#address("to", TO);
     return this.#to as NameAddr;
   }
 
   get callId(): string {
     if (this.#callId === UNSET) {
-      const i = this.singleIndex("call-id");
+      const i = this.singleLine(CALL_ID, "call-id");
       const value = this.values[i] as string;
       const source = this.sourceOf(i);
       if (source === undefined) checkCallId(value);
@@ -161,7 +189,7 @@ export abstract class SipMessage extends HeaderFields {
 
   get cseq(): CSeq {
     if (this.#cseq === UNSET) {
-      const i = this.singleIndex("cseq");
+      const i = this.singleLine(CSEQ, "cseq");
       const source = this.sourceOf(i);
       if (source === undefined) this.#cseq = parseCSeq(this.values[i] as string);
       else {
@@ -191,17 +219,18 @@ export abstract class SipMessage extends HeaderFields {
   /** Max-Forwards, or `undefined` when absent (RFC 2543 peers omit it, RFC 4475 §3.4.1). */
   get maxForwards(): number | undefined {
     if (this.#maxForwards === UNSET) {
+      const info = this.lineInfo(MAX_FORWARDS);
       this.#maxForwards =
-        this.keys.indexOf("max-forwards") >= 0
-          ? this.#uintAt(this.singleIndex("max-forwards"), 255, "Max-Forwards")
-          : undefined;
+        info === -1 || (info === UNINDEXED && this.keys.indexOf("max-forwards") < 0)
+          ? undefined
+          : this.#uintAt(this.singleLine(MAX_FORWARDS, "max-forwards"), 255, "Max-Forwards");
     }
     return this.#maxForwards as number | undefined;
   }
 
   /** Contact values in order; empty when absent. `Contact: *` (REGISTER) is reported by `isContactStar`. */
   get contact(): readonly NameAddr[] {
-    if (this.#contact === UNSET) this.#contact = this.#addresses("contact");
+    if (this.#contact === UNSET) this.#contact = this.#addresses("contact", CONTACT);
     return this.#contact as readonly NameAddr[];
   }
 
@@ -211,18 +240,18 @@ export abstract class SipMessage extends HeaderFields {
   }
 
   get route(): readonly NameAddr[] {
-    if (this.#route === UNSET) this.#route = this.#addresses("route");
+    if (this.#route === UNSET) this.#route = this.#addresses("route", ROUTE);
     return this.#route as readonly NameAddr[];
   }
 
   get recordRoute(): readonly NameAddr[] {
-    if (this.#recordRoute === UNSET) this.#recordRoute = this.#addresses("record-route");
+    if (this.#recordRoute === UNSET) this.#recordRoute = this.#addresses("record-route", RECORD_ROUTE);
     return this.#recordRoute as readonly NameAddr[];
   }
 
   /** Any comma-separated address header (Contact, Route, Path, Service-Route...). */
   addressList(name: string): NameAddr[] {
-    return this.#addresses(headerKey(name));
+    return this.#addresses(headerKey(name), -1);
   }
 
   /** Any comma-separated token header (Require, Proxy-Require, Supported, Allow...), all lines joined. */
@@ -232,7 +261,7 @@ export abstract class SipMessage extends HeaderFields {
 
   get contentType(): MediaType | undefined {
     if (this.#contentType === UNSET) {
-      const i = this.keys.indexOf("content-type");
+      const i = this.#firstOf(CONTENT_TYPE, "content-type");
       const source = i < 0 ? undefined : this.sourceOf(i);
       if (i < 0) this.#contentType = undefined;
       else if (source === undefined) this.#contentType = parseMediaType(this.values[i] as string);
@@ -251,7 +280,7 @@ export abstract class SipMessage extends HeaderFields {
   /** Expires in seconds, or `undefined` when absent. Throws above 2**32-1 (RFC 4475 §3.1.2.4). */
   get expires(): number | undefined {
     if (this.#expires === UNSET) {
-      const i = this.keys.indexOf("expires");
+      const i = this.#firstOf(EXPIRES, "expires");
       this.#expires = i < 0 ? undefined : this.#uintAt(i, MAX_U32, "Expires");
     }
     return this.#expires as number | undefined;

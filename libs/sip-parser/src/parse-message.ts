@@ -2,7 +2,15 @@ import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
 import type { LazyNames } from "./header-fields.js";
-import { headerKeyOfState, NAME_CLASS, NAME_CLASSES, NAME_START, NAME_TRANSITIONS } from "./header-names.js";
+import {
+  headerKeyOfState,
+  INDEXED_KEYS,
+  NAME_CLASS,
+  NAME_CLASSES,
+  NAME_INDEX_IDS,
+  NAME_START,
+  NAME_TRANSITIONS,
+} from "./header-names.js";
 import { mirrorHead, mirrorHeadFromBytes } from "./mirror.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
@@ -25,6 +33,8 @@ export interface ParseOptions {
 export type SipMessageUnion = SipRequest | SipResponse;
 
 const CRLFCRLF = Buffer.from("\r\n\r\n");
+/** Index id of Content-Length (its position in INDEXED_KEYS). */
+const CONTENT_LENGTH = INDEXED_KEYS.indexOf("content-length");
 const MAX_CONTENT_LENGTH = 0x7fffffff;
 
 function asBuffer(input: Uint8Array): Buffer {
@@ -44,7 +54,14 @@ function lineEnd(head: string, cc: Uint16Array, i: number, n: number, lineStart:
   return e;
 }
 
-function splitHeaders(head: string, from: number, partial: PartialMessage, spans: number[], values: string[]): void {
+function splitHeaders(
+  head: string,
+  from: number,
+  partial: PartialMessage,
+  spans: number[],
+  values: string[],
+  lines: number[],
+): void {
   const keys = partial.keys as string[];
   const cc = mirrorHead(head);
   const n = head.length;
@@ -71,6 +88,7 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     const classes = NAME_CLASS;
     const transitions = NAME_TRANSITIONS;
     const stride = NAME_CLASSES;
+    const ids = NAME_INDEX_IDS;
     let state = NAME_START;
     // The header text ends in CRLF and CR is not a token character, so these loops stop inside it.
     while (code < 128) {
@@ -80,6 +98,7 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
       code = cc[++j] as number;
     }
     const nameEnd = j;
+    const id = ids[state] as number;
     while (code === 32 || code === 9) code = cc[++j] as number;
     if (nameEnd === pos || code !== 58) {
       lineEnd(head, cc, pos, n, pos); // a stray CR or LF is the better diagnosis
@@ -94,6 +113,10 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     while ((code === 32 || code === 9) && ve > vs) code = cc[--ve - 1] as number;
     // Stores at the end, not push: V8 (Node 20) calls the push builtin here instead of inlining it.
     const line = values.length;
+    if (id !== 0) {
+      const seen = lines[id - 1] as number;
+      lines[id - 1] = seen === -1 ? line : seen >= 0 ? -2 - seen : seen;
+    }
     spans[2 * line] = vs;
     spans[2 * line + 1] = ve;
     keys[line] = headerKeyOfState(state, head, pos, nameEnd);
@@ -101,6 +124,12 @@ function splitHeaders(head: string, from: number, partial: PartialMessage, spans
     pos = e + 2;
   }
 }
+
+/** A fresh `LazyNames.lines`: every indexed header absent (one entry per `INDEXED_KEYS`). */
+function noLines(): number[] {
+  return [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+}
+if (noLines().length !== INDEXED_KEYS.length) throw new Error("noLines() must have one entry per INDEXED_KEYS");
 
 /**
  * After a bad start line, gathers what an edge still needs to answer (e.g. 505 for RFC 4475
@@ -122,7 +151,7 @@ function recoverContext(head: string, lineEnd: number, partial: PartialMessage):
   const values: string[] = [];
   const recovered: PartialMessage = { startLine: undefined, keys: [], values };
   try {
-    splitHeaders(head, lineEnd + 2, recovered, spans, values);
+    splitHeaders(head, lineEnd + 2, recovered, spans, values, noLines());
   } catch {
     // keep the lines that split before the bad one
   }
@@ -136,9 +165,12 @@ function contentLengthOf(
   keys: readonly string[],
   values: readonly string[],
   spans: readonly number[],
+  info: number,
 ): number {
   let length = -1;
-  for (let i = 0; i < keys.length; i++) {
+  // `info` is the split's index entry for Content-Length (see LazyNames.lines).
+  const first = info === -1 ? keys.length : info >= 0 ? info : -2 - info;
+  for (let i = first; i < keys.length; i++) {
     if (keys[i] !== "content-length") continue;
     const start = spans[2 * i] as number;
     let v: number;
@@ -204,12 +236,12 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
     throw e;
   }
   partial.startLine = startLine;
-  const names: LazyNames = { head, spans: [], bodyLength: -1 };
+  const names: LazyNames = { head, spans: [], lines: noLines(), bodyLength: -1 };
   const values: string[] = [];
   partial.values = values;
-  splitHeaders(head, lineEnd + 2, partial, names.spans, values);
+  splitHeaders(head, lineEnd + 2, partial, names.spans, values, names.lines);
   const keys = partial.keys as string[];
-  const length = contentLengthOf(head, keys, values, names.spans);
+  const length = contentLengthOf(head, keys, values, names.spans, names.lines[CONTENT_LENGTH] as number);
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
   // after Content-Length are ignored (RFC 4475 §3.1.1.8). Text input stays text until `body` is read.
   let body: Buffer | string = rest;
