@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import { SipParseError } from "./errors.js";
 import { checkHeaderText } from "./header-fields.js";
 import { headerKey } from "./header-names.js";
@@ -43,9 +43,21 @@ export function createRequest(init: RequestInit): SipRequest {
   return new SipRequest(init.method, init.uri, "SIP/2.0", names, keys, values, toBody(init.body));
 }
 
+// Tags come from a pool of random bytes filled 32 tags at a time: one randomFillSync call instead of
+// a randomBytes call (and its Buffer) per tag.
+const TAG_BYTES = 8;
+const tagPool = Buffer.alloc(TAG_BYTES * 32);
+let tagPoolAt = tagPool.length;
+
 /** A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
 export function generateTag(): string {
-  return randomBytes(8).toString("hex");
+  if (tagPoolAt + TAG_BYTES > tagPool.length) {
+    randomFillSync(tagPool);
+    tagPoolAt = 0;
+  }
+  const tag = tagPool.toString("hex", tagPoolAt, tagPoolAt + TAG_BYTES);
+  tagPoolAt += TAG_BYTES;
+  return tag;
 }
 
 export interface ResponseInit {

@@ -136,6 +136,12 @@ if (noLines().length !== INDEXED_KEYS.length) throw new Error("noLines() must ha
  * §3.1.2.16): a loosely split Request-Line and whatever header lines split cleanly.
  */
 function recoverContext(head: string, lineEnd: number, partial: PartialMessage): void {
+  recoverStartLine(head, lineEnd, partial);
+  recoverLines(head, lineEnd, partial);
+}
+
+/** A loosely split Request-Line, for the context of an error. */
+function recoverStartLine(head: string, lineEnd: number, partial: PartialMessage): void {
   const parts = head
     .slice(0, lineEnd)
     .trim()
@@ -147,6 +153,10 @@ function recoverContext(head: string, lineEnd: number, partial: PartialMessage):
       partial.startLine = { kind: "request", method, uri, version };
     }
   }
+}
+
+/** The header lines that split cleanly, for the context of an error. */
+function recoverLines(head: string, lineEnd: number, partial: PartialMessage): void {
   const spans: number[] = [];
   const values: string[] = [];
   const recovered: PartialMessage = { startLine: undefined, keys: [], values };
@@ -264,6 +274,26 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
 }
 
 /**
+ * For a message refused before it was parsed (larger than `maxBytes`): the start line and header
+ * lines an edge needs to answer it with 513 (RFC 3261 §8.2.6.2), when the header section splits.
+ */
+function sizeErrorContext(input: Uint8Array | string, partial: PartialMessage): void {
+  let head: string;
+  try {
+    [head] = typeof input === "string" ? splitString(input, undefined) : splitBuffer(asBuffer(input), undefined);
+  } catch {
+    return; // no header section: no context
+  }
+  const lineEnd = head.indexOf("\r");
+  try {
+    partial.startLine = parseStartLine(head.slice(0, lineEnd));
+  } catch {
+    recoverStartLine(head, lineEnd, partial);
+  }
+  recoverLines(head, lineEnd, partial);
+}
+
+/**
  * Parses one SIP message (RFC 3261 §7) from a datagram or a frame cut by `SipStreamFramer`.
  * Header text is decoded as UTF-8; the body stays bytes and shares memory with `input` when it is
  * a Buffer. Throws only `SipParseError`, with `status` and, when the start line parsed, `context`.
@@ -275,7 +305,10 @@ export function parseSipMessage(input: Uint8Array | string, options?: ParseOptio
       typeof input === "string" ? splitString(input, options) : splitBuffer(asBuffer(input), options);
     return parseParts(head, rest, options, partial);
   } catch (e) {
-    if (e instanceof SipParseError) throw withContext(e, partial);
+    if (e instanceof SipParseError) {
+      if (e.status === 513 && partial.startLine === undefined) sizeErrorContext(input, partial);
+      throw withContext(e, partial);
+    }
     throw withContext(new SipParseError("unparseable SIP message", { cause: e }), partial);
   }
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { SipRequest } from "../src/index.js";
 import {
   canonicalHeaderName,
+  createErrorResponse,
   createRequest,
   createResponse,
+  generateTag,
   parseMultipart,
   parseSipMessage,
   SipParseError,
@@ -162,6 +164,26 @@ describe("errors", () => {
     expect(() => parseSipMessage(INVITE, { maxBytes: 100 })).toThrow(expect.objectContaining({ status: 513 }));
   });
 
+  it.each([
+    ["string", INVITE],
+    ["Buffer", Buffer.from(INVITE)],
+  ])("a 513 refusal (%s input) carries the context to answer it (RFC 3261 §8.2.6.2, §21.5.14)", (_kind, input) => {
+    const error = (() => {
+      try {
+        parseSipMessage(input, { maxBytes: 100 });
+      } catch (e) {
+        return e as SipParseError;
+      }
+      throw new Error("accepted");
+    })();
+    expect(error.status).toBe(513);
+    expect(error.isAnswerable).toBe(true);
+    expect(error.context?.requestLine?.method).toBe("INVITE");
+    expect(error.context?.via).toHaveLength(2);
+    expect(error.context?.callId).toBe(parseSipMessage(INVITE).callId);
+    expect(createErrorResponse(error)?.status).toBe(513);
+  });
+
   it("a bare LF inside the header section is refused (no header smuggling)", () => {
     expect(() => parseSipMessage(INVITE.replace("X-Custom:", "X-Custom: a\nVia:"))).toThrow(/bare LF/);
   });
@@ -199,8 +221,13 @@ describe("error responses", () => {
     }
   });
 
-  it("a To whose display name contains ';tag=' still gets a real tag", async () => {
-    const { createErrorResponse } = await import("../src/index.js");
+  it("generates distinct 64-bit hex tags from the pooled random bytes (RFC 3261 §19.3)", () => {
+    const tags = Array.from({ length: 100 }, () => generateTag());
+    for (const tag of tags) expect(tag).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  it("a To whose display name contains ';tag=' still gets a real tag", () => {
     const text =
       'OPTIONS sip:a@b SIP/7.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: "x;tag=y" <sip:c@d>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n';
     try {
