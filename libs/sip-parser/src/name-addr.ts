@@ -57,7 +57,9 @@ export function parseNameAddrAt(s: string, cc: Uint16Array, i: number, end: numb
     const table = CHAR; // a local: imports are re-read on every use
     while (j < end) {
       const c = cc[j] as number;
-      if (c === 32 || c === 9 || (c < 128 && ((table[c] as number) & TOKEN) !== 0)) j++;
+      // Letters inline before the table (see scanC).
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 32 || c === 9) j++;
+      else if (c < 128 && ((table[c] as number) & TOKEN) !== 0) j++;
       else break;
     }
     if (j < end && (cc[j] as number) === 60) {

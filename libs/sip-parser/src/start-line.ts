@@ -51,7 +51,9 @@ function parseRequestLine(line: string): RequestLine {
   const sp1 = line.indexOf(" ");
   if (sp1 <= 0) throw syntaxError("malformed Request-Line", 0);
   for (let i = 0; i < sp1; i++) {
-    if (!has(line.charCodeAt(i), TOKEN)) throw syntaxError("method is not a token", i);
+    const c = line.charCodeAt(i);
+    // Capitals inline (nearly every method is written in them) before the table lookup.
+    if (!(c >= 65 && c <= 90) && !has(c, TOKEN)) throw syntaxError("method is not a token", i);
   }
   const sp2 = line.indexOf(" ", sp1 + 1);
   if (sp2 < 0) throw syntaxError("Request-Line has no SIP-Version", sp1);
