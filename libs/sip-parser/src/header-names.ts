@@ -133,11 +133,11 @@ const KNOWN_KEYS = [
 // ends in an accepting state is known exactly, with no hashing and no second comparison pass.
 
 /** Character classes of header-name characters: 0 = not a token character (the name ends). */
-export const NAME_CLASS = new Uint8Array(128);
+const NAME_CLASS = new Uint8Array(128);
 const LETTER = 1; // 1..26 for a..z and A..Z
 const DASH = 27;
 const OTHER_TOKEN = 28; // digits and the other token marks: no known name has them
-export const NAME_CLASSES = 29;
+const NAME_CLASSES = 29;
 for (let c = 0; c < 128; c++) {
   if (!isToken(c)) continue;
   const lower = c | 0x20;
@@ -169,8 +169,21 @@ function addName(spelling: string, key: string): void {
 for (const key of new Set(KNOWN_KEYS)) addName(key, key);
 for (const [letter, key] of Object.entries(COMPACT)) addName(letter, key);
 
-/** `NAME_TRANSITIONS[state * NAME_CLASSES + class]` is the next state. */
-export const NAME_TRANSITIONS = Uint16Array.from(transitions);
+/** What `NAME_STEP` gives for a character that is not a token character: the name ended. */
+export const NAME_END = 0xffff;
+
+/**
+ * `NAME_STEP[(state << 7) | code]` is the next state for a character code below 128, or
+ * `NAME_END`. Indexed by the code itself, not by its class, so each character costs one table
+ * load (V8 re-checks every typed array it reads on each iteration of an optimized loop).
+ */
+export const NAME_STEP = new Uint16Array((transitions.length / NAME_CLASSES) * 128);
+for (let state = 0; state < transitions.length / NAME_CLASSES; state++) {
+  for (let c = 0; c < 128; c++) {
+    const cls = NAME_CLASS[c] as number;
+    NAME_STEP[(state << 7) | c] = cls === 0 ? NAME_END : (transitions[state * NAME_CLASSES + cls] as number);
+  }
+}
 
 /**
  * The headers whose lines the splitter indexes (see `LazyNames.lines`), so the structured getters

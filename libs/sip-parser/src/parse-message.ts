@@ -2,15 +2,7 @@ import type { PartialMessage } from "./error-context.js";
 import { withContext } from "./error-context.js";
 import { SipParseError, syntaxError } from "./errors.js";
 import type { LazyNames } from "./header-fields.js";
-import {
-  headerKeyOfState,
-  INDEXED_KEYS,
-  NAME_CLASS,
-  NAME_CLASSES,
-  NAME_INDEX_IDS,
-  NAME_START,
-  NAME_TRANSITIONS,
-} from "./header-names.js";
+import { headerKeyOfState, INDEXED_KEYS, NAME_END, NAME_INDEX_IDS, NAME_START, NAME_STEP } from "./header-names.js";
 import { mirrorHead, mirrorHeadFromBytes } from "./mirror.js";
 import { SipRequest } from "./request.js";
 import { SipResponse } from "./response.js";
@@ -85,16 +77,15 @@ function splitHeaders(
     let j = pos;
     let code = c;
     // Locals, not the imports: module bindings are re-read (with a hole check) on every use.
-    const classes = NAME_CLASS;
-    const transitions = NAME_TRANSITIONS;
-    const stride = NAME_CLASSES;
+    const step = NAME_STEP;
+    const ended = NAME_END;
     const ids = NAME_INDEX_IDS;
     let state = NAME_START;
     // The header text ends in CRLF and CR is not a token character, so these loops stop inside it.
     while (code < 128) {
-      const cls = classes[code] as number;
-      if (cls === 0) break;
-      state = transitions[state * stride + cls] as number;
+      const next = step[(state << 7) | code] as number;
+      if (next === ended) break;
+      state = next;
       code = cc[++j] as number;
     }
     const nameEnd = j;
