@@ -28,7 +28,9 @@ export interface LazyNames {
    * when it appears more than once.
    */
   readonly lines: number[];
-  /** Content-Length of a body passed as text: its bytes are cut to this many when first read; -1 for all. */
+  /** Where the body starts in the parsed Buffer (0 for text, which is passed from the body on). */
+  bodyStart: number;
+  /** Content-Length: the body is cut to this many bytes when first read; -1 for all. */
   bodyLength: number;
 }
 
@@ -66,8 +68,10 @@ export abstract class HeaderFields {
   #lines: number[] | undefined;
   #body: Buffer | undefined;
   /** Body still as the text it arrived in (string input); turned into bytes on first read. */
-  #bodyText: string | undefined;
-  /** How many bytes of `#bodyText` are the body (Content-Length), -1 for all. */
+  /** What the body is cut from when first read: the parsed Buffer, or the text after the header section. */
+  #bodySource: Buffer | string | undefined;
+  /** Where the body starts in `#bodySource` and how many bytes it has (Content-Length), -1 for all. */
+  #bodyStart = 0;
   #bodyLength = -1;
 
   protected constructor(
@@ -85,29 +89,40 @@ export abstract class HeaderFields {
     }
     this.keys = keys;
     this.values = values;
-    if (typeof body === "string") {
-      this.#bodyText = body;
-      if (!Array.isArray(names)) this.#bodyLength = names.bodyLength;
-    } else this.#body = body ?? EMPTY;
+    if (Array.isArray(names) && typeof body !== "string") this.#body = body ?? EMPTY;
+    else {
+      this.#bodySource = body;
+      if (!Array.isArray(names)) {
+        this.#bodyStart = names.bodyStart;
+        this.#bodyLength = names.bodyLength;
+      }
+    }
   }
 
   /** The body bytes (Content-Length is recomputed from them when serializing). */
   get body(): Buffer {
     if (this.#body === undefined) {
-      const text = this.#bodyText;
+      const source = this.#bodySource;
+      const start = this.#bodyStart;
       const length = this.#bodyLength;
-      let bytes = text === undefined || text.length === 0 ? EMPTY : Buffer.from(text, "utf8");
-      // Octets after Content-Length are not part of the body (RFC 4475 §3.1.1.8).
-      if (length >= 0 && length < bytes.length) bytes = bytes.subarray(0, length);
+      let bytes: Buffer;
+      if (typeof source === "string" || source === undefined) {
+        bytes = source === undefined || source.length === 0 ? EMPTY : Buffer.from(source, "utf8");
+        // Octets after Content-Length are not part of the body (RFC 4475 §3.1.1.8).
+        if (length >= 0 && length < bytes.length) bytes = bytes.subarray(0, length);
+      } else {
+        // Shares memory with the parsed Buffer (parse-time checks made sure Content-Length fits).
+        bytes = source.subarray(start, length >= 0 ? start + length : source.length);
+      }
       this.#body = bytes;
-      this.#bodyText = undefined;
+      this.#bodySource = undefined;
     }
     return this.#body;
   }
 
   set body(bytes: Buffer) {
     this.#body = bytes;
-    this.#bodyText = undefined;
+    this.#bodySource = undefined;
   }
 
   /** Called after any header change, so subclasses can drop what they parsed. */

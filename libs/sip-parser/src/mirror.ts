@@ -56,14 +56,13 @@ export function mirror(s: string): Uint16Array {
  * which every scanner treats like any other non-ASCII code): a widening copy instead of a second
  * pass over the string.
  */
-export function mirrorHeadFromBytes(s: string, bytes: Uint8Array): void {
-  if (s.length !== bytes.length) {
+export function mirrorHeadFromBytes(s: string, bytes: Uint8Array, start: number, end: number): void {
+  if (s.length !== end - start || s.length > head.codes.length) {
     fill(head, s);
     return;
   }
-  if (s.length > head.codes.length) fill(head, s);
-  else {
-    head.codes.set(bytes);
-    head.owner = s;
-  }
+  // The whole Buffer when it fits and the text starts it (no subarray to create): what follows the
+  // text in the mirror is stale either way.
+  head.codes.set(start === 0 && bytes.length <= head.codes.length ? bytes : bytes.subarray(start, end));
+  head.owner = s;
 }

@@ -203,7 +203,13 @@ function checkSize(length: number, options: ParseOptions | undefined): void {
   }
 }
 
-/** Splits a Buffer into the header text (start line to the last header's CRLF) and the bytes after the empty line. */
+/** Where the body starts in the Buffer `splitBuffer` returned (a shared cursor: no subarray until the body is read). */
+const bufferCursor = { bodyStart: 0 };
+
+/**
+ * Splits a Buffer into the header text (start line to the last header's CRLF) and returns it with
+ * the Buffer itself; the bytes after the empty line start at `bufferCursor.bodyStart`.
+ */
 function splitBuffer(buf: Buffer, options: ParseOptions | undefined): [string, Buffer] {
   checkSize(buf.length, options);
   let start = 0;
@@ -212,8 +218,9 @@ function splitBuffer(buf: Buffer, options: ParseOptions | undefined): [string, B
   const headEnd = buf.indexOf(CRLFCRLF, start);
   if (headEnd < 0) throw syntaxError("no empty line after the header section", buf.length);
   const head = buf.toString("utf8", start, headEnd + 2);
-  mirrorHeadFromBytes(head, buf.subarray(start, headEnd + 2));
-  return [head, buf.subarray(headEnd + 4)];
+  mirrorHeadFromBytes(head, buf, start, headEnd + 2);
+  bufferCursor.bodyStart = headEnd + 4;
+  return [head, buf];
 }
 
 function splitString(text: string, options: ParseOptions | undefined): [string, string] {
@@ -237,7 +244,7 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
     throw e;
   }
   partial.startLine = startLine;
-  const names: LazyNames = { head, spans: [], lines: noLines(), bodyLength: -1 };
+  const names: LazyNames = { head, spans: [], lines: noLines(), bodyStart: 0, bodyLength: -1 };
   const values: string[] = [];
   partial.values = values;
   splitHeaders(head, lineEnd + 2, partial, names.spans, values, names.lines);
@@ -245,17 +252,19 @@ function parseParts(head: string, rest: Buffer | string, options: ParseOptions |
   const length = contentLengthOf(head, keys, values, names.spans, names.lines[CONTENT_LENGTH] as number);
   // Without Content-Length the body runs to the end of the datagram (RFC 3261 §18.3); extra octets
   // after Content-Length are ignored (RFC 4475 §3.1.1.8). Text input stays text until `body` is read.
+  // The body getter cuts the body from `rest` when first read (see LazyNames.bodyStart).
   let body: Buffer | string = rest;
   if (typeof rest === "string") {
     if (length === 0) body = "";
     // A text needs at least as many bytes as characters, so only a shorter one can fall short of
-    // Content-Length; otherwise the body getter cuts the bytes to Content-Length when first read.
+    // Content-Length.
     else if (length > rest.length) checkBodyLength(length, Buffer.byteLength(rest, "utf8"), head);
-    names.bodyLength = length;
   } else {
-    checkBodyLength(length, rest.length, head);
-    if (length >= 0 && length < rest.length) body = rest.subarray(0, length);
+    const bodyStart = bufferCursor.bodyStart;
+    checkBodyLength(length, rest.length - bodyStart, head);
+    names.bodyStart = bodyStart;
   }
+  names.bodyLength = length;
   const msg =
     startLine.kind === "request"
       ? new SipRequest(startLine.method, startLine.uri, startLine.version, names, keys, values, body)
