@@ -6,6 +6,9 @@
 // The SIP peer runs in a child process (udp-peer.mjs), so process.cpuUsage() here counts the edge, the memory
 // bus and the trivial responder/requester only. Heap bytes come from V8's sampling heap profiler (objects
 // collected by minor and major GC included), run as a separate pass so it does not inflate the CPU numbers.
+// Deterministic before/after (user-space instructions per message): run under `valgrind --tool=callgrind`
+// with SIP_EDGE_BENCH_HEAP=0 SIP_EDGE_BENCH_REPEAT=1 at two SIP_EDGE_BENCH_COUNT values and divide the
+// difference of the totals by the difference of the counts; SIP_EDGE_BENCH_SRC points at the other src/.
 import { type ChildProcess, fork } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
