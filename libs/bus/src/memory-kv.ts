@@ -1,4 +1,4 @@
-import { copyBytes } from "./copy-bytes.js";
+import { copyBytes, ownedCopy } from "./copy-bytes.js";
 import { BusClosedError, KvConflictError } from "./errors.js";
 import { checkBucketName, checkKvKey, subjectMatches } from "./subject.js";
 import type { KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";
@@ -54,7 +54,7 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
       const entry: StoredEntry = {
         bucket: name,
         key,
-        value: copyBytes(value),
+        value: ownedCopy(value), // kept until the TTL: its own memory, not a slice of a shared slab
         revision: ++b.sequence,
         operation,
         createdMs: Date.now(),

@@ -50,3 +50,15 @@ describe("memory bus drain", () => {
     expect(() => bus.publish("x", new Uint8Array(0))).toThrow(/closed/);
   });
 });
+
+describe("copies and memory", () => {
+  it("pools short-lived payload copies but gives long-lived KV values memory of their own", async () => {
+    const { copyBytes, ownedCopy } = await import("../src/copy-bytes.js");
+    const small = Buffer.from("a small payload");
+    // A pooled copy is a view into Node's shared slab; an owned copy's ArrayBuffer is exactly its bytes.
+    expect(copyBytes(small).buffer.byteLength).toBeGreaterThan(small.length);
+    const owned = ownedCopy(small);
+    expect(owned.buffer.byteLength).toBe(small.length);
+    expect(Buffer.from(owned).toString()).toBe("a small payload");
+  });
+});
