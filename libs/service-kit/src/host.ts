@@ -40,6 +40,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     service: options.name,
     exporter: config.tracesExporter,
     ...(config.otlpTracesEndpoint ? { otlpEndpoint: config.otlpTracesEndpoint } : {}),
+    asyncContext: config.traceContext === "on",
   });
   const busErrors = metrics.counter("bus_errors_total", "Errors with no caller: handler failures, connection trouble", [
     "code",
@@ -58,7 +59,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
           ...(config.natsToken ? { token: config.natsToken } : {}),
         })
       : createMemoryBus({ onError });
-  const bus = tracedBus(rawBus, { tracer: tracing.tracer });
+  // STOX_TRACE_CONTEXT=off: no traceparent on the bus and no span per hop (see HostConfig.traceContext).
+  const bus = config.traceContext === "on" ? tracedBus(rawBus, { tracer: tracing.tracer }) : rawBus;
   logger.info({ config: redact(config), services: options.services.map((s) => s.name) }, "starting");
 
   const running: { name: string; service: RunningService }[] = [];

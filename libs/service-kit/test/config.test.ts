@@ -65,6 +65,16 @@ describe("config readers", () => {
     expect(loadHostConfig({ NATS_URL: "nats://x:4222", STOX_BUS: "memory" }).bus).toBe("memory");
   });
 
+  it("keeps trace context on by default; off only without a span exporter", () => {
+    expect(loadHostConfig({}).traceContext).toBe("on");
+    expect(loadHostConfig({ STOX_TRACE_CONTEXT: "off" }).traceContext).toBe("off");
+    expect(loadHostConfig({ STOX_TRACE_CONTEXT: "off", OTEL_TRACES_EXPORTER: "none" }).traceContext).toBe("off");
+    const err = errorOf(() => loadHostConfig({ STOX_TRACE_CONTEXT: "off", OTEL_TRACES_EXPORTER: "otlp" }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain("STOX_TRACE_CONTEXT");
+    expect(errorOf(() => loadHostConfig({ STOX_TRACE_CONTEXT: "maybe" })).message).toContain("STOX_TRACE_CONTEXT");
+  });
+
   it("masks secrets in the config it logs", () => {
     expect(redact({ natsPassword: "hunter2", natsUrl: "nats://x", componentSecret: "s" })).toEqual({
       natsPassword: "[redacted]",

@@ -77,3 +77,40 @@ describe.each([
     await stopped;
   });
 });
+
+describe("trace context on the bus", () => {
+  async function headersSeen(traceContext: "on" | "off"): Promise<Record<string, string>> {
+    const id = `${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
+    let seen: Record<string, string> = {};
+    const echo = defineService({
+      name: "echo",
+      loadConfig: () => ({}),
+      async start({ bus }): Promise<RunningService> {
+        const sub = bus.subscribe(`test.${id}.echo`, (m) => {
+          seen = { ...m.headers };
+          bus.respond(m, m.data);
+        });
+        return { isReady: () => true, stop: async () => sub.unsubscribe() };
+      },
+    });
+    const host = await startHost({
+      name: "trace-host",
+      env: { STOX_HTTP_PORT: "0", LOG_LEVEL: "silent", STOX_TRACE_CONTEXT: traceContext },
+      services: [echo],
+    });
+    try {
+      await host.bus.request(`test.${id}.echo`, new Uint8Array([1]), { timeoutMs: 2_000 });
+    } finally {
+      await host.stop();
+    }
+    return seen;
+  }
+
+  it("carries a W3C traceparent across the bus by default (STOX_TRACE_CONTEXT=on)", async () => {
+    expect((await headersSeen("on")).traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  });
+
+  it("sends no trace headers with STOX_TRACE_CONTEXT=off", async () => {
+    expect((await headersSeen("off")).traceparent).toBeUndefined();
+  });
+});

@@ -26,6 +26,11 @@ export interface TracingConfig {
   readonly sampleRatio?: number;
   /** Extra processors (tests use an in-memory exporter). */
   readonly spanProcessors?: readonly SpanProcessor[];
+  /**
+   * Register the AsyncLocalStorage context manager, so the active span follows async work (default true).
+   * Without it `context.active()` is always the root context: spans started in a handler have no parent.
+   */
+  readonly asyncContext?: boolean;
 }
 
 export interface Tracing {
@@ -61,7 +66,9 @@ export function startTracing(config: TracingConfig): Tracing {
       });
       registered = { provider: sdk, shutdown: () => sdk.shutdown() };
     }
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    if (config.asyncContext !== false) {
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    }
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(registered.provider);
   }
