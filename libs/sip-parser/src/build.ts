@@ -43,21 +43,30 @@ export function createRequest(init: RequestInit): SipRequest {
   return new SipRequest(init.method, init.uri, "SIP/2.0", names, keys, values, toBody(init.body));
 }
 
-// Tags come from a pool of random bytes filled 32 tags at a time: one randomFillSync call instead of
-// a randomBytes call (and its Buffer) per tag.
-const TAG_BYTES = 8;
-const tagPool = Buffer.alloc(TAG_BYTES * 32);
-let tagPoolAt = tagPool.length;
+// Tags and branches come from one pool of CSPRNG bytes: a randomFillSync call per few hundred ids instead
+// of a randomBytes call (and its Buffer) per id. Each byte is handed out once.
+const RANDOM_POOL_BYTES = 4096;
+const randomPool = Buffer.alloc(RANDOM_POOL_BYTES);
+let randomPoolAt = RANDOM_POOL_BYTES;
 
-/** A fresh random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
-export function generateTag(): string {
-  if (tagPoolAt + TAG_BYTES > tagPool.length) {
-    randomFillSync(tagPool);
-    tagPoolAt = 0;
+function randomText(bytes: number, encoding: "hex" | "base64url"): string {
+  if (randomPoolAt + bytes > RANDOM_POOL_BYTES) {
+    randomFillSync(randomPool);
+    randomPoolAt = 0;
   }
-  const tag = tagPool.toString("hex", tagPoolAt, tagPoolAt + TAG_BYTES);
-  tagPoolAt += TAG_BYTES;
-  return tag;
+  const text = randomPool.toString(encoding, randomPoolAt, randomPoolAt + bytes);
+  randomPoolAt += bytes;
+  return text;
+}
+
+/** A fresh random To/From tag: 64 bits as 16 hex digits (RFC 3261 §19.3: at least 32 bits of randomness). */
+export function generateTag(): string {
+  return randomText(8, "hex");
+}
+
+/** A fresh Via branch (RFC 3261 §8.1.1.7): the magic cookie and 72 random bits as 12 base64url characters. */
+export function generateBranch(): string {
+  return `z9hG4bK${randomText(9, "base64url")}`;
 }
 
 export interface ResponseInit {

@@ -1,5 +1,5 @@
 export type { HeaderInput, RequestInit, ResponseInit } from "./build.js";
-export { createErrorResponse, createRequest, createResponse, generateTag } from "./build.js";
+export { createErrorResponse, createRequest, createResponse, generateBranch, generateTag } from "./build.js";
 export type { SipErrorContext, SipParseErrorOptions } from "./errors.js";
 export { SipParseError } from "./errors.js";
 export type { FramerEvent, FramerOptions } from "./framer.js";

@@ -5,6 +5,7 @@ import {
   createErrorResponse,
   createRequest,
   createResponse,
+  generateBranch,
   generateTag,
   parseMultipart,
   parseSipMessage,
@@ -221,10 +222,16 @@ describe("error responses", () => {
     }
   });
 
-  it("generates distinct 64-bit hex tags from the pooled random bytes (RFC 3261 §19.3)", () => {
-    const tags = Array.from({ length: 100 }, () => generateTag());
+  it("generates distinct 64-bit hex tags from the pooled random bytes, across pool refills (RFC 3261 §19.3)", () => {
+    const tags = Array.from({ length: 2000 }, () => generateTag());
     for (const tag of tags) expect(tag).toMatch(/^[0-9a-f]{16}$/);
     expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  it("generates distinct branches with the magic cookie and 72 random bits (RFC 3261 §8.1.1.7)", () => {
+    const branches = Array.from({ length: 2000 }, () => generateBranch());
+    for (const b of branches) expect(b).toMatch(/^z9hG4bK[A-Za-z0-9_-]{12}$/);
+    expect(new Set(branches).size).toBe(branches.length);
   });
 
   it("a To whose display name contains ';tag=' still gets a real tag", () => {
