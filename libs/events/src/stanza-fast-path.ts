@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DecodeFastPath } from "./codec.js";
+import { XML_LIMITS } from "./xml-limits.js";
 import type { XmlElement } from "./xmpp.js";
 
 // z.compile refuses the recursive element schema, and zod's runtime parse of a stanza tree was most of the
@@ -7,10 +8,12 @@ import type { XmlElement } from "./xmpp.js";
 // answers only "certainly valid, and zod would return an equal tree"; anything else goes to the schema.
 // The fast-path tests hold it to the schema.
 
-const MAX_NAME = 256;
-const MAX_ATTR_NAME = 256;
-const MAX_ATTR_VALUE = 65_536;
-const MAX_CHILDREN = 10_000;
+const {
+  maxName: MAX_NAME,
+  maxAttrName: MAX_ATTR_NAME,
+  maxAttrValue: MAX_ATTR_VALUE,
+  maxChildren: MAX_CHILDREN,
+} = XML_LIMITS;
 /** Deeper trees go to the schema: this check must not overflow the stack where zod decides otherwise. */
 const MAX_DEPTH = 64;
 

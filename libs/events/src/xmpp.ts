@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCodec } from "./codec.js";
 import { envelope, gatewayErrorSchema } from "./common.js";
 import { stanzaEventFastPath } from "./stanza-fast-path.js";
+import { XML_LIMITS } from "./xml-limits.js";
 
 /** A stanza as a plain tree, lossless: unknown child elements travel to the mappers untouched. */
 export interface XmlElement {
@@ -12,9 +13,9 @@ export interface XmlElement {
 
 export const xmlElementSchema: z.ZodType<XmlElement> = z.lazy(() =>
   z.object({
-    name: z.string().min(1).max(256),
-    attrs: z.record(z.string().max(256), z.string().max(65536)),
-    children: z.array(z.union([xmlElementSchema, z.string()])).max(10_000),
+    name: z.string().min(1).max(XML_LIMITS.maxName),
+    attrs: z.record(z.string().max(XML_LIMITS.maxAttrName), z.string().max(XML_LIMITS.maxAttrValue)),
+    children: z.array(z.union([xmlElementSchema, z.string()])).max(XML_LIMITS.maxChildren),
   }),
 );
 
