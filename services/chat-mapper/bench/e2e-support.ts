@@ -141,6 +141,17 @@ export interface LoadTarget {
   readonly arrivals: Float64Array;
 }
 
+/** Calls `send(0..count-1)` at `rate` per second, in 2 ms steps (every bench here paces the same way). */
+export async function pace(rate: number, count: number, send: (seq: number) => void): Promise<void> {
+  const start = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) send(sent);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 /**
  * Offers `rate` messages per second for `seconds`, in 2 ms steps, then waits up to 2 s for stragglers.
  * Latency is send -> arrival at the far peer; CPU is the gateway's (and nats-server's) own.
@@ -156,15 +167,10 @@ export async function offerLoad(
   const sentAt = new Float64Array(count);
   const cpuBefore = gatewayCpu();
   const start = performance.now();
-  let sent = 0;
-  while (sent < count) {
-    const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; sent < due; sent++) {
-      sentAt[sent] = performance.now();
-      send(sent);
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  await pace(rate, count, (seq) => {
+    sentAt[seq] = performance.now();
+    send(seq);
+  });
   const arrivedCount = () => arrivals.reduce((n, t) => (Number.isNaN(t) ? n : n + 1), 0);
   const deadline = performance.now() + 2000;
   while (arrivedCount() < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));

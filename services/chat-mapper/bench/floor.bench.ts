@@ -8,22 +8,16 @@ import { resolve } from "node:path";
 import { connectNatsBus } from "@stox/bus";
 import { startNats } from "@stox/test-harness";
 import type { BenchTable } from "../../../bench/table.ts";
-import { cpuSeconds } from "./e2e-support.js";
+import { cpuSeconds, pace } from "./e2e-support.js";
 
 const RATES = [1000, 2000, 4000, 7000];
 const SECONDS = 3;
 const RELAY = resolve(import.meta.dirname, "floor-relay.mjs");
 
-/** Calls `send` `rate` times a second for SECONDS, in 2 ms steps (as offerLoad does). */
-async function pace(rate: number, send: () => void): Promise<number> {
+/** Offers `rate` calls of `send` per second for SECONDS, paced as the end-to-end points are. */
+async function paceFor(rate: number, send: () => void): Promise<number> {
   const count = rate * SECONDS;
-  const start = performance.now();
-  let sent = 0;
-  while (sent < count) {
-    const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; sent < due; sent++) send();
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  await pace(rate, count, send);
   return count;
 }
 
@@ -47,7 +41,7 @@ async function relayRows(): Promise<(string | number)[][]> {
     for (const rate of RATES) {
       answers = 0;
       const before = cpuSeconds(relay.child.pid);
-      const count = await pace(rate, () => udp.send(datagram, relayPort, "127.0.0.1"));
+      const count = await paceFor(rate, () => udp.send(datagram, relayPort, "127.0.0.1"));
       await new Promise((r) => setTimeout(r, 300));
       const micros = ((cpuSeconds(relay.child.pid) - before) * 1e6) / count;
       rows.push(["UDP in -> TCP write -> UDP answer (one process)", rate, micros, answers / count]);
@@ -68,7 +62,7 @@ async function natsRows(): Promise<(string | number)[][]> {
   const rows: (string | number)[][] = [];
   try {
     // Warm-up: JIT and the connection's buffers, so the first measured row is not the slowest for nothing.
-    await pace(1000, () => void bus.request("floor.echo", payload, { timeoutMs: 10_000 }).catch(() => undefined));
+    await paceFor(1000, () => void bus.request("floor.echo", payload, { timeoutMs: 10_000 }).catch(() => undefined));
     for (const hops of [1, 2]) {
       for (const rate of RATES) {
         const pending: Promise<void>[] = [];
@@ -78,7 +72,7 @@ async function natsRows(): Promise<(string | number)[][]> {
           answered++;
         };
         const before = cpuSeconds(process.pid) + cpuSeconds(nats.pid);
-        const count = await pace(rate, () => pending.push(chain()));
+        const count = await paceFor(rate, () => pending.push(chain()));
         await Promise.allSettled(pending);
         const micros = ((cpuSeconds(process.pid) + cpuSeconds(nats.pid) - before) * 1e6) / count;
         rows.push([
