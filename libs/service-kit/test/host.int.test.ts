@@ -78,7 +78,10 @@ describe.each([
   });
 });
 
-describe("trace context on the bus", () => {
+describe.each([
+  ["memory", {}],
+  ["nats", { NATS_URL: natsUrl }],
+])("trace context on the %s bus", (_kind, busEnv) => {
   async function headersSeen(traceContext: "on" | "off"): Promise<Record<string, string>> {
     const id = `${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
     let seen: Record<string, string> = {};
@@ -95,7 +98,7 @@ describe("trace context on the bus", () => {
     });
     const host = await startHost({
       name: "trace-host",
-      env: { STOX_HTTP_PORT: "0", LOG_LEVEL: "silent", STOX_TRACE_CONTEXT: traceContext },
+      env: { ...busEnv, STOX_HTTP_PORT: "0", LOG_LEVEL: "silent", STOX_TRACE_CONTEXT: traceContext },
       services: [echo],
     });
     try {

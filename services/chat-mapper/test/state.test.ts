@@ -161,6 +161,7 @@ describe("config", () => {
     [{ CHAT_MAPPER_S2X_SUCCESS_STATUS: "201" }, "CHAT_MAPPER_S2X_SUCCESS_STATUS"],
     [{ CHAT_MAPPER_SIP_DOMAINS: "same.test", CHAT_MAPPER_XMPP_DOMAINS: "same.test" }, "CHAT_MAPPER_SIP_DOMAINS"],
     [{ CHAT_MAPPER_REPORT_FROM_URI: "mailto:x" }, "CHAT_MAPPER_REPORT_FROM_URI"],
+    [{ CHAT_MAPPER_S2X_STATE_STORAGE: "disk" }, "CHAT_MAPPER_S2X_STATE_STORAGE"],
     // IM-SIZE-03: RFC 6120 §13.12 lets no server go below 10,000 bytes, so neither may this setting.
     [{ CHAT_MAPPER_MAX_STANZA_BYTES: "9999" }, "CHAT_MAPPER_MAX_STANZA_BYTES"],
   ])("refuses %j naming %s (IM-SIZE-03 for the stanza limit)", (env, variable) => {
