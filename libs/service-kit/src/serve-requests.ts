@@ -51,9 +51,6 @@ export function serveRequests<Req>(options: ServeRequestsOptions<Req>): Subscrip
   const { bus, logger, metrics } = options;
   const handled = metrics.counter("requests_total", "Requests handled, by subject and outcome", ["subject", "outcome"]);
   const seconds = metrics.histogram("request_duration_seconds", "Time to answer a request", ["subject"]);
-  // Label sets bound once: prom-client hashes a label object on every inc/observe otherwise.
-  const handledOk = handled.labels({ subject: options.subject, outcome: "ok" });
-  const elapsed = seconds.labels({ subject: options.subject });
   const reply = (msg: BusMessage, data: Uint8Array) => {
     if (msg.reply) bus.respond(msg, data);
   };
@@ -73,7 +70,7 @@ export function serveRequests<Req>(options: ServeRequestsOptions<Req>): Subscrip
       }
       try {
         reply(msg, await options.handle(request, msg));
-        handledOk.inc();
+        handled.inc({ subject: options.subject, outcome: "ok" });
       } catch (err) {
         if (err instanceof GatewayFailure) {
           handled.inc({ subject: options.subject, outcome: err.failureCode });
@@ -84,7 +81,7 @@ export function serveRequests<Req>(options: ServeRequestsOptions<Req>): Subscrip
           reply(msg, failureReply({ code: "internal", message: "internal error", isRetryable: true }));
         }
       } finally {
-        elapsed.observe((performance.now() - started) / 1000);
+        seconds.observe({ subject: options.subject }, (performance.now() - started) / 1000);
       }
     },
     { queue: options.queue },
