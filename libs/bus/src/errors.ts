@@ -43,6 +43,21 @@ export class KvConflictError extends BusError {
   }
 }
 
+/** JetStream refused or garbled a KV write for a reason other than a revision conflict. */
+export class KvWriteError extends BusError {
+  override readonly name = "KvWriteError";
+  readonly code = "STOX_BUS_KV_WRITE";
+  readonly isRetryable = true;
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`kv ${bucket}/${key}: ${reason}`, options);
+  }
+}
+
 export class InvalidSubjectError extends BusError {
   override readonly name = "InvalidSubjectError";
   readonly code = "STOX_BUS_BAD_SUBJECT";

@@ -5,6 +5,7 @@ export {
   InvalidKvKeyError,
   InvalidSubjectError,
   KvConflictError,
+  KvWriteError,
   NoRespondersError,
   PayloadTooLargeError,
   RequestTimeoutError,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BusConnectionError, connectNatsBus, RequestTimeoutError } from "../src/index.js";
+import {
+  BusConnectionError,
+  connectNatsBus,
+  KvWriteError,
+  NoRespondersError,
+  RequestTimeoutError,
+} from "../src/index.js";
 import { runBusContract } from "./bus-contract.js";
 
 const url = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
@@ -95,6 +101,68 @@ describe("nats kv storage", () => {
       expect([...((await memory.get("k"))?.value ?? [])]).toEqual([1]);
       await jsm.streams.delete(`KV_storage-mem-${suffix}`);
       await jsm.streams.delete(`KV_storage-file-${suffix}`);
+    } finally {
+      await nc.close();
+      await bus.drain();
+    }
+  });
+});
+
+describe("nats kv writes (published straight to $KV.<bucket>.<key>)", () => {
+  it("put, create and update give the revisions JetStream assigns, readable through nats.js' own KV view", async () => {
+    const bus = await connectNatsBus({ url, name: "kv-writes" });
+    const { connect } = await import("nats");
+    const nc = await connect({ servers: url });
+    const name = `kv-writes-${Date.now().toString(36)}`;
+    try {
+      const kv = await bus.kv(name, { ttlSeconds: 60 });
+      const r1 = await kv.put("a", new Uint8Array([1]));
+      const r2 = await kv.create("b", new Uint8Array([2]));
+      const r3 = await kv.update("a", new Uint8Array([3]), r1);
+      expect([r1, r2, r3]).toEqual([r1, r1 + 1, r1 + 2]);
+      const theirs = await nc.jetstream().views.kv(name);
+      expect((await theirs.get("a"))?.revision).toBe(r3);
+      expect([...((await theirs.get("a"))?.value ?? [])]).toEqual([3]);
+      expect([...((await theirs.get("b"))?.value ?? [])]).toEqual([2]);
+      await (await nc.jetstreamManager()).streams.delete(`KV_${name}`);
+    } finally {
+      await nc.close();
+      await bus.drain();
+    }
+  });
+
+  it("a write to a bucket whose stream is gone rejects at once instead of waiting out the timeout", async () => {
+    const bus = await connectNatsBus({ url, name: "kv-gone" });
+    const { connect } = await import("nats");
+    const nc = await connect({ servers: url });
+    const name = `kv-gone-${Date.now().toString(36)}`;
+    try {
+      const kv = await bus.kv(name, { ttlSeconds: 60 });
+      await (await nc.jetstreamManager()).streams.delete(`KV_${name}`);
+      const started = performance.now();
+      await expect(kv.create("k", new Uint8Array([1]))).rejects.toBeInstanceOf(NoRespondersError);
+      await expect(kv.put("k", new Uint8Array([1]))).rejects.toBeInstanceOf(NoRespondersError);
+      expect(performance.now() - started).toBeLessThan(4_000);
+    } finally {
+      await nc.close();
+      await bus.drain();
+    }
+  });
+
+  it("a write JetStream refuses (payload over the stream's max message size) is a KvWriteError naming the key", async () => {
+    const bus = await connectNatsBus({ url, name: "kv-refused" });
+    const { connect } = await import("nats");
+    const nc = await connect({ servers: url });
+    const name = `kv-refused-${Date.now().toString(36)}`;
+    try {
+      const kv = await bus.kv(name, { ttlSeconds: 60 });
+      const jsm = await nc.jetstreamManager();
+      const info = await jsm.streams.info(`KV_${name}`);
+      await jsm.streams.update(`KV_${name}`, { ...info.config, max_msg_size: 16 });
+      const refused = kv.put("big", new Uint8Array(64));
+      await expect(refused).rejects.toBeInstanceOf(KvWriteError);
+      await expect(refused).rejects.toThrow(/big/);
+      await jsm.streams.delete(`KV_${name}`);
     } finally {
       await nc.close();
       await bus.drain();
