@@ -53,21 +53,30 @@ export class IdOnlyTracer implements Tracer {
   }
 
   startSpan(_name: string, options?: SpanOptions, ctx: Context = context.active()): Span {
-    const parent = options?.root ? undefined : trace.getSpanContext(ctx);
-    const spanContext: SpanContext =
-      parent !== undefined && isSpanContextValid(parent)
-        ? {
+    return trace.wrapSpanContext(this.idOnlySpanContext(options?.root ? undefined : trace.getSpanContext(ctx)));
+  }
+
+  /**
+   * The span context a span started under `parent` gets: a child of a valid parent (same trace id, flags and
+   * trace state, new span id), else a new root. Its presence tells `tracedBus` (libs/bus) that spans from this
+   * tracer are never recorded, so it may skip `startSpan` and the propagator and write `traceparent` itself.
+   */
+  idOnlySpanContext(parent: SpanContext | undefined): SpanContext {
+    if (parent !== undefined && isSpanContextValid(parent)) {
+      return parent.traceState === undefined
+        ? { traceId: parent.traceId, spanId: newSpanId(), traceFlags: parent.traceFlags }
+        : {
             traceId: parent.traceId,
             spanId: newSpanId(),
             traceFlags: parent.traceFlags,
-            ...(parent.traceState === undefined ? {} : { traceState: parent.traceState }),
-          }
-        : {
-            traceId: newTraceId(),
-            spanId: newSpanId(),
-            traceFlags: Math.random() < this.#sampleRatio ? TraceFlags.SAMPLED : TraceFlags.NONE,
+            traceState: parent.traceState,
           };
-    return trace.wrapSpanContext(spanContext);
+    }
+    return {
+      traceId: newTraceId(),
+      spanId: newSpanId(),
+      traceFlags: Math.random() < this.#sampleRatio ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    };
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
