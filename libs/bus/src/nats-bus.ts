@@ -5,10 +5,10 @@ import {
   type MsgHdrs,
   type NatsConnection,
   type Subscription as NatsSubscription,
-  headers as natsHeaders,
 } from "nats";
 import { BusClosedError, BusConnectionError, PayloadTooLargeError } from "./errors.js";
 import { HandlerTracker } from "./handler-tracker.js";
+import { NatsHeaderBlock } from "./nats-headers.js";
 import { openNatsKv } from "./nats-kv.js";
 import { ReplyInbox } from "./reply-inbox.js";
 import { checkSubject } from "./subject.js";
@@ -177,9 +177,7 @@ class NatsBus implements Bus {
 }
 
 function toNatsHeaders(headers: Headers): MsgHdrs {
-  const h = natsHeaders();
-  for (const [name, value] of Object.entries(headers)) h.set(name.toLowerCase(), value);
-  return h;
+  return new NatsHeaderBlock(headers);
 }
 
 function fromNatsMsg(msg: Msg): BusMessage {
