@@ -5,7 +5,6 @@ import type { Headers } from "./types.js";
 // an array per header, then toString() and a TextEncoder per publish: most of what a traced hop costs on
 // NATS. protocol.js only calls `encode()` on the headers it publishes, so the bus hands it a finished block.
 
-const TE = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
 function invalidName(name: string, at: number): NatsError {
@@ -75,7 +74,10 @@ export class NatsHeaderBlock implements MsgHdrs {
     }
     let block = "NATS/1.0\r\n";
     for (const [name, value] of this.#entries) block += `${name}: ${value}\r\n`;
-    this.#bytes = TE.encode(`${block}\r\n`);
+    // Same bytes as nats.js's TextEncoder (lone surrogates too: U+FFFD), but Node's TextEncoder.encode
+    // costs about 700 ns for a 90-byte block and Buffer.from about 90 ns.
+    const bytes = Buffer.from(`${block}\r\n`, "utf8");
+    this.#bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** What protocol.js calls when it writes HPUB. */
