@@ -13,7 +13,7 @@ export {
 export { createMemoryBus, type MemoryBusOptions } from "./memory-bus.js";
 export { connectNatsBus, type NatsBusOptions } from "./nats-bus.js";
 export { subjectMatches } from "./subject.js";
-export { type TracedBusOptions, tracedBus } from "./traced-bus.js";
+export { formatTraceparent, parseTraceparent, type TracedBusOptions, tracedBus } from "./traced-bus.js";
 export type {
   Bus,
   BusErrorListener,

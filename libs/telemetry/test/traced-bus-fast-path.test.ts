@@ -10,11 +10,18 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { type Bus, type BusMessage, connectNatsBus, createMemoryBus, tracedBus } from "@stox/bus";
+import {
+  type Bus,
+  type BusMessage,
+  connectNatsBus,
+  createMemoryBus,
+  formatTraceparent,
+  parseTraceparent,
+  tracedBus,
+} from "@stox/bus";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 // Internal to @stox/bus (not exported from its index): the fast path's parser and formatter under test.
-import { formatTraceparent, parseTraceparent } from "../../bus/src/traced-bus.js";
 import { IdOnlyTracer } from "../src/id-only-tracer.js";
 import { currentTraceId, startTracing } from "../src/index.js";
 
