@@ -58,37 +58,69 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     });
   }
 
-  function route(msg: BusMessage): number {
-    let delivered = 0;
-    let groups: Map<string, MemorySubscription[]> | undefined;
+  /** Who gets a message on one subject: every plain subscriber, and one member per queue group. */
+  interface Route {
+    readonly plain: readonly MemorySubscription[];
+    readonly groups: readonly { readonly key: string; readonly members: readonly MemorySubscription[] }[];
+  }
+  // Routes by subject, for the subjects that are published to over and over (the event kinds): a message
+  // costs a map lookup, not a scan of every pattern. Any subscription change clears it. Reply inboxes are
+  // neither cached nor subscriptions (see `replies`), so requests in flight do not churn it.
+  const routes = new Map<string, Route>();
+  const MAX_CACHED_ROUTES = 4096;
+
+  function routeOf(subject: string): Route {
+    const plain: MemorySubscription[] = [];
+    const groups: { key: string; members: MemorySubscription[] }[] = [];
     const visit = (sub: MemorySubscription) => {
-      if (!sub.isActive) return;
       if (sub.queue === undefined) {
-        deliver(sub, msg);
-        delivered++;
+        plain.push(sub);
         return;
       }
-      groups ??= new Map();
       const key = `${sub.queue}\u0000${sub.subject}`;
-      const members = groups.get(key);
-      if (members) members.push(sub);
-      else groups.set(key, [sub]);
+      const group = groups.find((g) => g.key === key);
+      if (group) group.members.push(sub);
+      else groups.push({ key, members: [sub] });
     };
-    const direct = exact.get(msg.subject);
+    const direct = exact.get(subject);
     if (direct) for (const sub of direct) visit(sub);
-    for (const sub of wildcards) if (subjectMatches(sub.subject, msg.subject)) visit(sub);
-    if (groups) {
-      for (const [key, members] of groups) {
-        const cursor = queueCursor.get(key) ?? 0;
-        queueCursor.set(key, cursor + 1);
-        deliver(members[cursor % members.length] as MemorySubscription, msg);
-        delivered++;
+    for (const sub of wildcards) if (subjectMatches(sub.subject, subject)) visit(sub);
+    return { plain, groups };
+  }
+
+  function route(msg: BusMessage, isInbox: boolean): number {
+    let r = isInbox ? undefined : routes.get(msg.subject);
+    if (r === undefined) {
+      r = routeOf(msg.subject);
+      if (!isInbox) {
+        if (routes.size >= MAX_CACHED_ROUTES) routes.clear();
+        routes.set(msg.subject, r);
       }
+    }
+    let delivered = 0;
+    for (const sub of r.plain) {
+      deliver(sub, msg);
+      delivered++;
+    }
+    for (const { key, members } of r.groups) {
+      const cursor = queueCursor.get(key) ?? 0;
+      queueCursor.set(key, cursor + 1);
+      deliver(members[cursor % members.length] as MemorySubscription, msg);
+      delivered++;
     }
     return delivered;
   }
 
+  // Subscriptions that may match a reply inbox: only with one of these do replies pay for routing.
+  let inboxWatchers = 0;
+  const mayMatchInbox = (subject: string): boolean => {
+    const first = subject.slice(0, subject.indexOf(".") >>> 0);
+    return first === "_INBOX" || first === "*" || first === ">";
+  };
+
   function add(sub: MemorySubscription): void {
+    routes.clear();
+    if (mayMatchInbox(sub.subject)) inboxWatchers++;
     if (isPattern(sub.subject)) {
       wildcards.push(sub);
       return;
@@ -99,6 +131,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   }
 
   function remove(sub: MemorySubscription): void {
+    routes.clear();
+    if (mayMatchInbox(sub.subject)) inboxWatchers--;
     if (isPattern(sub.subject)) {
       wildcards.splice(wildcards.indexOf(sub), 1);
       return;
@@ -123,8 +157,21 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       headers: headers ? lowerCaseHeaders(headers) : EMPTY_HEADERS,
       ...(reply === undefined ? {} : { reply }),
     };
-    return route(msg);
+    if (!subject.startsWith(inboxPrefix)) return route(msg, false);
+    // A reply: to the request waiting for it, and to any subscriber of the subject (a `>` tap, say).
+    const waiting = replies.get(subject);
+    let delivered = 0;
+    if (waiting !== undefined) {
+      replies.delete(subject);
+      const copy: BusMessage = { ...msg, data: copyBytes(data) };
+      queueMicrotask(() => waiting(copy));
+      delivered++;
+    }
+    return inboxWatchers === 0 ? delivered : delivered + route(msg, true);
   }
+
+  /** Requests waiting for their reply, by reply subject. A reply settles its request once. */
+  const replies = new Map<string, (msg: BusMessage) => void>();
 
   const bus: Bus = {
     kind: "memory",
@@ -152,30 +199,27 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
     request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<BusMessage> {
       return new Promise<BusMessage>((resolve, reject) => {
         const inbox = `${inboxPrefix}${++inboxSeq}`;
-        let timer: NodeJS.Timeout | undefined;
-        const replySub = bus.subscribe(inbox, (msg) => {
-          clearTimeout(timer);
-          replySub.unsubscribe();
-          resolve(msg);
-        });
         let receivers: number;
         try {
           receivers = send(subject, data, opts.headers, inbox);
         } catch (err) {
-          replySub.unsubscribe();
           reject(err);
           return;
         }
         if (receivers === 0) {
-          replySub.unsubscribe();
           // Asynchronous, as the NATS server's 503 status reply is.
           queueMicrotask(() => reject(new NoRespondersError(subject)));
           return;
         }
-        timer = setTimeout(() => {
-          replySub.unsubscribe();
+        // Delivery is asynchronous, so no reply can have come yet: register before any can.
+        const timer = setTimeout(() => {
+          replies.delete(inbox);
           reject(new RequestTimeoutError(subject, opts.timeoutMs));
         }, opts.timeoutMs);
+        replies.set(inbox, (msg) => {
+          clearTimeout(timer);
+          resolve(msg);
+        });
       });
     },
     respond(to: BusMessage, data: Uint8Array, opts: { readonly headers?: Headers } = {}): void {

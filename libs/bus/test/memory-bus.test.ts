@@ -62,3 +62,66 @@ describe("copies and memory", () => {
     expect(Buffer.from(owned).toString()).toBe("a small payload");
   });
 });
+
+describe("memory bus routing (cached per subject, replies outside the subscription table)", () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+  const text = (m: { data: Uint8Array }) => new TextDecoder().decode(m.data);
+
+  it("a subscriber added after a subject was routed gets the next message, and one removed does not", async () => {
+    const bus = createMemoryBus();
+    const got: string[] = [];
+    bus.subscribe("a.b", (m) => void got.push(`exact:${text(m)}`));
+    bus.publish("a.b", Buffer.from("1"));
+    const wide = bus.subscribe("a.*", (m) => void got.push(`wild:${text(m)}`));
+    bus.publish("a.b", Buffer.from("2"));
+    await tick();
+    wide.unsubscribe();
+    bus.publish("a.b", Buffer.from("3"));
+    await tick();
+    expect(got).toEqual(["exact:1", "exact:2", "wild:2", "exact:3"]);
+    await bus.drain();
+  });
+
+  it("a queue group joined later shares the load from the next message on", async () => {
+    const bus = createMemoryBus();
+    const got: string[] = [];
+    bus.subscribe("work", () => void got.push("a"), { queue: "q" });
+    bus.publish("work", Buffer.from("x"));
+    bus.publish("work", Buffer.from("x"));
+    bus.subscribe("work", () => void got.push("b"), { queue: "q" });
+    for (let i = 0; i < 4; i++) bus.publish("work", Buffer.from("x"));
+    await tick();
+    expect(got.slice(0, 2)).toEqual(["a", "a"]);
+    expect(got.slice(2).sort()).toEqual(["a", "a", "b", "b"]);
+    await bus.drain();
+  });
+
+  it("a `>` subscriber sees requests and their replies; the requester still gets its reply once", async () => {
+    const bus = createMemoryBus();
+    const tapped: string[] = [];
+    bus.subscribe("svc", (m) => bus.respond(m, Buffer.from(`re:${text(m)}`)));
+    bus.subscribe(">", (m) => void tapped.push(`${m.subject.startsWith("_INBOX.") ? "inbox" : m.subject}:${text(m)}`));
+    const reply = await bus.request("svc", Buffer.from("q"), { timeoutMs: 1_000 });
+    await tick();
+    expect(text(reply)).toBe("re:q");
+    expect(tapped).toEqual(["svc:q", "inbox:re:q"]);
+    await bus.drain();
+  });
+
+  it("a second reply to one request is dropped, and a reply after the timeout finds nobody", async () => {
+    const bus = createMemoryBus();
+    const pending: { reply?: string }[] = [];
+    bus.subscribe("twice", (m) => {
+      bus.respond(m, Buffer.from("first"));
+      bus.respond(m, Buffer.from("second"));
+    });
+    bus.subscribe("late", (m) => void pending.push(m));
+    expect(text(await bus.request("twice", Buffer.from(""), { timeoutMs: 1_000 }))).toBe("first");
+    await expect(bus.request("late", Buffer.from(""), { timeoutMs: 20 })).rejects.toThrow(
+      /timed out|did not answer|timeout/i,
+    );
+    bus.respond(pending[0] as never, Buffer.from("too late")); // no one waits: nothing happens, nothing throws
+    await tick();
+    await bus.drain();
+  });
+});
