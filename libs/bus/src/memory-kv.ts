@@ -7,10 +7,25 @@ interface StoredEntry extends KvEntry {
   readonly createdMs: number;
 }
 
+/** A write, in the order the bucket's TTL expires them. */
+interface Written {
+  readonly key: string;
+  readonly revision: number;
+  readonly createdMs: number;
+}
+
 interface Bucket {
   sequence: number;
   ttlMs: number;
   readonly entries: Map<string, StoredEntry>;
+  /**
+   * With a TTL: every write, oldest first, from `expiryHead` on. One TTL per bucket makes write order expiry
+   * order. Sweeping from the front of `entries` instead would step over every deleted slot V8's ordered map
+   * keeps until it rehashes: with a bucket at steady state (a write in, an expired entry out), a write
+   * measured 40-190 µs at 200k live entries instead of 2.
+   */
+  readonly expiry: Written[];
+  expiryHead: number;
   readonly watchers: Set<{ pattern: string; onEntry: (entry: KvEntry) => void }>;
 }
 
@@ -31,7 +46,14 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
     checkBucketName(name);
     let bucket = buckets.get(name);
     if (!bucket) {
-      bucket = { sequence: 0, ttlMs: (options.ttlSeconds ?? 0) * 1000, entries: new Map(), watchers: new Set() };
+      bucket = {
+        sequence: 0,
+        ttlMs: (options.ttlSeconds ?? 0) * 1000,
+        entries: new Map(),
+        expiry: [],
+        expiryHead: 0,
+        watchers: new Set(),
+      };
       buckets.set(name, bucket);
     }
     return storeFor(name, bucket);
@@ -59,11 +81,12 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
         operation,
         createdMs: Date.now(),
       };
-      // Re-inserted, so the map stays in write order (oldest first) and expired entries can be swept from its
-      // front: keys written once and never read again (one per message) must not pile up forever.
-      b.entries.delete(key);
       b.entries.set(key, entry);
-      if (b.ttlMs > 0) sweep(b, entry.createdMs);
+      // Keys written once and never read again (one per message) must not pile up until the TTL ends.
+      if (b.ttlMs > 0) {
+        b.expiry.push({ key, revision: entry.revision, createdMs: entry.createdMs });
+        sweep(b, entry.createdMs);
+      }
       for (const w of b.watchers) {
         if (subjectMatches(w.pattern, key)) queueMicrotask(() => w.onEntry(publicEntry(entry)));
       }
@@ -139,12 +162,24 @@ export function createMemoryKvRegistry(): MemoryKvRegistry {
   };
 }
 
-/** Drops expired entries from the front of a bucket kept in write order; stops at the first live one. */
+/** Drops the writes whose TTL has run out, oldest first, unless a later write to the same key replaced them. */
 function sweep(b: Bucket, nowMs: number): void {
-  for (const [key, e] of b.entries) {
-    if (nowMs - e.createdMs < b.ttlMs) return;
-    b.entries.delete(key);
+  const queue = b.expiry;
+  let head = b.expiryHead;
+  while (head < queue.length) {
+    const w = queue[head] as Written;
+    if (nowMs - w.createdMs < b.ttlMs) break;
+    if (b.entries.get(w.key)?.revision === w.revision) b.entries.delete(w.key);
+    head++;
   }
+  if (head === queue.length) {
+    queue.length = 0;
+    head = 0;
+  } else if (head > 1024 && head * 2 > queue.length) {
+    queue.splice(0, head);
+    head = 0;
+  }
+  b.expiryHead = head;
 }
 
 function publicEntry(e: StoredEntry): KvEntry {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createMemoryBus } from "../src/index.js";
 import { runBusContract } from "./bus-contract.js";
 
@@ -123,5 +123,61 @@ describe("memory bus routing (cached per subject, replies outside the subscripti
     bus.respond(pending[0] as never, Buffer.from("too late")); // no one waits: nothing happens, nothing throws
     await tick();
     await bus.drain();
+  });
+});
+
+describe("memory kv expiry (a queue of writes in TTL order)", () => {
+  const enc = (s: string) => Buffer.from(s);
+  const read = async (kv: Awaited<ReturnType<ReturnType<typeof createMemoryBus>["kv"]>>, key: string) => {
+    const e = await kv.get(key);
+    return e === null ? null : Buffer.from(e.value).toString();
+  };
+
+  it("a key written again outlives the TTL of its first write; untouched keys expire in write order", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(1_000_000);
+      const bus = createMemoryBus();
+      const kv = await bus.kv("expiry-order", { ttlSeconds: 1 });
+      await kv.put("a", enc("a1"));
+      await kv.put("b", enc("b1"));
+      vi.setSystemTime(1_000_600);
+      await kv.put("a", enc("a2"));
+      vi.setSystemTime(1_001_100); // a1 and b1 are past their TTL, a2 is not
+      await kv.put("c", enc("c1")); // this write sweeps
+      expect(await read(kv, "a")).toBe("a2");
+      expect(await read(kv, "b")).toBeNull();
+      expect((await kv.keys()).sort()).toEqual(["a", "c"]);
+      vi.setSystemTime(1_001_700); // now a2 is past its TTL too
+      await kv.put("d", enc("d1"));
+      expect((await kv.keys()).sort()).toEqual(["c", "d"]);
+      await expect(kv.create("b", enc("b2"))).resolves.toBeGreaterThan(0); // an expired key is free again
+      await bus.drain();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps sweeping correctly across many windows (the queue compacts as it goes)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      let now = 2_000_000;
+      vi.setSystemTime(now);
+      const bus = createMemoryBus();
+      const kv = await bus.kv("expiry-many", { ttlSeconds: 1 });
+      for (let i = 0; i < 20_000; i++) {
+        now += 0.25; // 4,000 writes per TTL window
+        vi.setSystemTime(Math.floor(now));
+        await kv.put(`k${i}`, enc(String(i)));
+      }
+      const keys = await kv.keys();
+      expect(keys.length).toBeGreaterThanOrEqual(3_996);
+      expect(keys.length).toBeLessThanOrEqual(4_000);
+      expect(await read(kv, "k19999")).toBe("19999");
+      expect(await read(kv, "k15000")).toBeNull();
+      await bus.drain();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
