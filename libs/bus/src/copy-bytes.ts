@@ -8,11 +8,3 @@
 export function copyBytes(data: Uint8Array): Uint8Array {
   return Buffer.from(data);
 }
-
-/**
- * A copy with memory of its own, for bytes kept a long time (KV values). A pooled copy would pin its whole
- * 8 KiB slab, and with it every short-lived buffer around it, for as long as the value lives.
- */
-export function ownedCopy(data: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(data);
-}

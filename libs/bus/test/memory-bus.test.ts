@@ -52,14 +52,23 @@ describe("memory bus drain", () => {
 });
 
 describe("copies and memory", () => {
-  it("pools short-lived payload copies but gives long-lived KV values memory of their own", async () => {
-    const { copyBytes, ownedCopy } = await import("../src/copy-bytes.js");
+  it("pools short-lived payload copies; KV keeps values as strings of its own and hands out fresh bytes", async () => {
+    const { copyBytes } = await import("../src/copy-bytes.js");
     const small = Buffer.from("a small payload");
-    // A pooled copy is a view into Node's shared slab; an owned copy's ArrayBuffer is exactly its bytes.
+    // A pooled copy is a view into Node's shared slab, not an ArrayBuffer of its own.
     expect(copyBytes(small).buffer.byteLength).toBeGreaterThan(small.length);
-    const owned = ownedCopy(small);
-    expect(owned.buffer.byteLength).toBe(small.length);
-    expect(Buffer.from(owned).toString()).toBe("a small payload");
+    const bus = createMemoryBus();
+    const kv = await bus.kv("owned");
+    const slab = Buffer.from("prefix-\u00e9\u0000\u00ff-suffix", "utf8"); // non-ASCII and NUL bytes survive
+    const value = slab.subarray(7, slab.length - 7);
+    await kv.put("k", value);
+    slab.fill(0); // the writer reuses its buffer: the stored value must not change
+    const first = await kv.get("k");
+    const second = await kv.get("k");
+    expect(Buffer.from(first?.value ?? []).toString("utf8")).toBe("\u00e9\u0000\u00ff");
+    (first?.value as Uint8Array)[0] = 0; // one reader scribbling does not reach the next
+    expect(Buffer.from(second?.value ?? []).toString("utf8")).toBe("\u00e9\u0000\u00ff");
+    await bus.drain();
   });
 });
 
