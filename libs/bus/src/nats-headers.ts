@@ -39,21 +39,26 @@ function checkValue(name: string, value: string): string {
  */
 function entriesOf(headers: Headers): [string, string][] {
   const out: [string, string][] = [];
-  let renamed = false;
-  for (const key in headers) {
-    if (!Object.hasOwn(headers, key)) continue;
-    const name = key.toLowerCase();
-    if (name !== key) renamed = true;
-    checkName(name);
-    out.push([name, checkValue(name, headers[key] as string)]);
-  }
-  if (!renamed) return out;
+  if (!eachHeader(headers, (name, value) => out.push([name, value]))) return out;
   const byName = new Map<string, string>();
   for (const [name, value] of out) {
     byName.delete(name);
     byName.set(name, value);
   }
   return [...byName];
+}
+
+/** Calls `each` with every header, name lower-cased and checked, value checked and trimmed; true when a name was not lower case. */
+function eachHeader(headers: Headers, each: (name: string, value: string) => void): boolean {
+  let renamed = false;
+  for (const key in headers) {
+    if (!Object.hasOwn(headers, key)) continue;
+    const name = key.toLowerCase();
+    if (name !== key) renamed = true;
+    checkName(name);
+    each(name, checkValue(name, headers[key] as string));
+  }
+  return renamed;
 }
 
 /**
@@ -70,14 +75,9 @@ export class NatsHeaderBlock implements MsgHdrs {
     this.#headers = headers;
     // One pass for the usual record (lower-case names, so no two collide); entriesOf sorts out the rest.
     let lines = "";
-    let renamed = false;
-    for (const key in headers) {
-      if (!Object.hasOwn(headers, key)) continue;
-      const name = key.toLowerCase();
-      if (name !== key) renamed = true;
-      checkName(name);
-      lines += `${name}: ${checkValue(name, headers[key] as string)}\r\n`;
-    }
+    const renamed = eachHeader(headers, (name, value) => {
+      lines += `${name}: ${value}\r\n`;
+    });
     if (renamed) {
       lines = "";
       for (const [name, value] of this.#list()) lines += `${name}: ${value}\r\n`;

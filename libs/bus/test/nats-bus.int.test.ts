@@ -1,7 +1,9 @@
+import { connect, type NatsConnection } from "nats";
 import { describe, expect, it } from "vitest";
 import {
   BusConnectionError,
   connectNatsBus,
+  type KvStore,
   KvWriteError,
   NoRespondersError,
   RequestTimeoutError,
@@ -109,13 +111,25 @@ describe("nats kv storage", () => {
 });
 
 describe("nats kv writes (published straight to $KV.<bucket>.<key>)", () => {
-  it("put, create and update give the revisions JetStream assigns, readable through nats.js' own KV view", async () => {
-    const bus = await connectNatsBus({ url, name: "kv-writes" });
-    const { connect } = await import("nats");
+  /** A fresh bucket on the bus, plus a plain nats.js connection to look at it from outside; both closed after. */
+  async function withBucket(
+    prefix: string,
+    test: (kv: KvStore, name: string, nc: NatsConnection) => Promise<void>,
+  ): Promise<void> {
+    const bus = await connectNatsBus({ url, name: prefix });
     const nc = await connect({ servers: url });
-    const name = `kv-writes-${Date.now().toString(36)}`;
+    const name = `${prefix}-${Date.now().toString(36)}`;
     try {
-      const kv = await bus.kv(name, { ttlSeconds: 60 });
+      await test(await bus.kv(name, { ttlSeconds: 60 }), name, nc);
+    } finally {
+      await (await nc.jetstreamManager()).streams.delete(`KV_${name}`).catch(() => false);
+      await nc.close();
+      await bus.drain();
+    }
+  }
+
+  it("put, create and update give the revisions JetStream assigns, readable through nats.js' own KV view", () =>
+    withBucket("kv-writes", async (kv, name, nc) => {
       const r1 = await kv.put("a", new Uint8Array([1]));
       const r2 = await kv.create("b", new Uint8Array([2]));
       const r3 = await kv.update("a", new Uint8Array([3]), r1);
@@ -124,48 +138,24 @@ describe("nats kv writes (published straight to $KV.<bucket>.<key>)", () => {
       expect((await theirs.get("a"))?.revision).toBe(r3);
       expect([...((await theirs.get("a"))?.value ?? [])]).toEqual([3]);
       expect([...((await theirs.get("b"))?.value ?? [])]).toEqual([2]);
-      await (await nc.jetstreamManager()).streams.delete(`KV_${name}`);
-    } finally {
-      await nc.close();
-      await bus.drain();
-    }
-  });
+    }));
 
-  it("a write to a bucket whose stream is gone rejects at once instead of waiting out the timeout", async () => {
-    const bus = await connectNatsBus({ url, name: "kv-gone" });
-    const { connect } = await import("nats");
-    const nc = await connect({ servers: url });
-    const name = `kv-gone-${Date.now().toString(36)}`;
-    try {
-      const kv = await bus.kv(name, { ttlSeconds: 60 });
+  it("a write to a bucket whose stream is gone rejects at once instead of waiting out the timeout", () =>
+    withBucket("kv-gone", async (kv, name, nc) => {
       await (await nc.jetstreamManager()).streams.delete(`KV_${name}`);
       const started = performance.now();
       await expect(kv.create("k", new Uint8Array([1]))).rejects.toBeInstanceOf(NoRespondersError);
       await expect(kv.put("k", new Uint8Array([1]))).rejects.toBeInstanceOf(NoRespondersError);
       expect(performance.now() - started).toBeLessThan(4_000);
-    } finally {
-      await nc.close();
-      await bus.drain();
-    }
-  });
+    }));
 
-  it("a write JetStream refuses (payload over the stream's max message size) is a KvWriteError naming the key", async () => {
-    const bus = await connectNatsBus({ url, name: "kv-refused" });
-    const { connect } = await import("nats");
-    const nc = await connect({ servers: url });
-    const name = `kv-refused-${Date.now().toString(36)}`;
-    try {
-      const kv = await bus.kv(name, { ttlSeconds: 60 });
+  it("a write JetStream refuses (payload over the stream's max message size) is a KvWriteError naming the key", () =>
+    withBucket("kv-refused", async (kv, name, nc) => {
       const jsm = await nc.jetstreamManager();
       const info = await jsm.streams.info(`KV_${name}`);
       await jsm.streams.update(`KV_${name}`, { ...info.config, max_msg_size: 16 });
       const refused = kv.put("big", new Uint8Array(64));
       await expect(refused).rejects.toBeInstanceOf(KvWriteError);
       await expect(refused).rejects.toThrow(/big/);
-      await jsm.streams.delete(`KV_${name}`);
-    } finally {
-      await nc.close();
-      await bus.drain();
-    }
-  });
+    }));
 });
