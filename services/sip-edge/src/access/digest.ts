@@ -47,6 +47,13 @@ export class DigestAuthenticator {
   readonly #o: DigestOptions;
   /** Highest nonce count accepted per nonce (RFC 7616 §3.4: a repeated nc is a replay). Per instance. */
   readonly #counts = new Map<string, { nc: number; at: number }>();
+  /**
+   * Nonces in the order their counts were first kept, to forget them once the nonce is past its TTL (it is
+   * refused as stale from then on). A queue, not a scan of the map: at a few hundred authentications a second
+   * the map holds tens of thousands of nonces, and a scan per request would cost more than the request.
+   */
+  readonly #countOrder: { readonly nonce: string; readonly at: number }[] = [];
+  #countHead = 0;
 
   constructor(options: DigestOptions) {
     this.#o = options;
@@ -99,13 +106,36 @@ export class DigestAuthenticator {
     const nc = /^[0-9a-fA-F]{8}$/.test(ncHex) ? Number.parseInt(ncHex, 16) : Number.NaN;
     if (!Number.isFinite(nc)) return false;
     const now = this.#o.clock.now();
-    if (this.#counts.size > 10_000) {
-      for (const [k, v] of this.#counts) if (now - v.at > this.#o.nonceTtlMs) this.#counts.delete(k);
-    }
+    this.#forgetExpiredCounts(now);
     const seen = this.#counts.get(nonce);
     if (seen !== undefined && nc <= seen.nc) return false;
+    if (seen === undefined) this.#countOrder.push({ nonce, at: now });
     this.#counts.set(nonce, { nc, at: seen?.at ?? now });
     return true;
+  }
+
+  /** How many nonces have a count kept (for tests). */
+  get countedNonces(): number {
+    return this.#counts.size;
+  }
+
+  #forgetExpiredCounts(now: number): void {
+    const order = this.#countOrder;
+    let head = this.#countHead;
+    while (head < order.length) {
+      const o = order[head] as { nonce: string; at: number };
+      if (now - o.at <= this.#o.nonceTtlMs) break;
+      if (this.#counts.get(o.nonce)?.at === o.at) this.#counts.delete(o.nonce);
+      head++;
+    }
+    if (head === order.length) {
+      order.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > order.length) {
+      order.splice(0, head);
+      head = 0;
+    }
+    this.#countHead = head;
   }
 
   #nonce(): string {
