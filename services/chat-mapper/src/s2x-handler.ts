@@ -59,16 +59,26 @@ async function deliver(deps: S2XDeps, request: SipRequestReceived, d: S2XStanza)
   // The id comes from the SIP transaction, so a second delivery of one request (an edge retry after this or
   // another instance died before answering) is recognised. Whether the first copy reached XMPP is unknown,
   // so it is sent again with the same id: at least once, and recipients can tell the copies apart by id.
-  // The KV write and the hand-over run side by side: both must finish before the answer.
-  const [isFirst, sent] = await Promise.all([
-    store.recordS2X(d.stanzaId, record),
+  // The KV write and the hand-over run side by side: both finish before the answer.
+  const [recorded, sent] = await Promise.all([
+    store.recordS2X(d.stanzaId, record).then(
+      (isFirst) => ({ isFirst }),
+      (err: unknown) => ({ err }),
+    ),
     sendStanza(bus, d.stanza, config.xmppSendTimeoutMs),
   ]);
-  if (!isFirst) deps.metrics.s2x.inc({ outcome: "redelivered" });
+  if ("isFirst" in recorded && !recorded.isFirst) deps.metrics.s2x.inc({ outcome: "redelivered" });
   if (!sent.ok) {
     deps.metrics.s2x.inc({ outcome: "xmpp-failed" });
     deps.logger.warn({ stanzaId: d.stanzaId, error: sent.error.code }, "xmpp-edge did not take the stanza");
     return sipAnswerForXmppFailure(sent.error);
+  }
+  if ("err" in recorded) {
+    // The message is on the XMPP link: a failure answer would make the sender retry and deliver it twice.
+    // Only the record for late errors and receipts is missing, so those will count as unmatched.
+    deps.metrics.s2x.inc({ outcome: "delivered-unrecorded" });
+    deps.logger.warn({ stanzaId: d.stanzaId, err: recorded.err }, "delivered, but the S2X record was not stored");
+    return success(config);
   }
   deps.metrics.s2x.inc({ outcome: "delivered" });
   return success(config); // IM-S2X-11/14: only now, once the stanza is on the XMPP link

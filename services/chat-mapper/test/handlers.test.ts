@@ -90,6 +90,35 @@ describe("S2X handler (sip.in.message)", () => {
     expect(edge.stanzas[1]?.attrs.id).toBe(edge.stanzas[0]?.attrs.id);
   });
 
+  it("a stanza delivered while its S2X record could not be stored is still answered 2xx, and counted", async () => {
+    handlers.stop();
+    // chat-s2x refuses writes (JetStream full, say); every other bucket works.
+    const failing: Bus = {
+      ...bus,
+      kv: async (name, options) => {
+        const kv = await bus.kv(name, options);
+        if (name !== "chat-s2x") return kv;
+        return { ...kv, create: () => Promise.reject(new Error("stream full")) };
+      },
+    };
+    const metrics = createMetrics({ service: "chat-mapper" });
+    const h = await startHandlers({
+      bus: failing,
+      config: loadConfig(env),
+      logger: createLogger({ service: "chat-mapper", level: "silent" }),
+      metrics,
+    });
+    started.push(h);
+    const edge = fakeXmppEdge(bus);
+    // A failure answer here would make the sender retry and the XMPP user get the message twice.
+    expect(await sipIn(bus, sipMessage())).toMatchObject({ ok: true, status: 200 });
+    expect(edge.stanzas).toHaveLength(1);
+    expect(await metrics.render()).toMatch(/stox_chat_mapper_s2x_total\{outcome="delivered-unrecorded"\} 1/);
+    // Without the xmpp-edge, the xmpp failure still decides the answer.
+    edge.stop();
+    expect(await sipIn(bus, sipMessage({ callId: "other-call" }))).toMatchObject({ ok: true, status: 503 });
+  });
+
   it("IM-S2X-13: answers at once; does not wait for any XMPP recipient", async () => {
     const edge = fakeXmppEdge(bus);
     const res = await sipIn(bus, sipMessage(), 2000);
