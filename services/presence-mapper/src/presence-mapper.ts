@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Bus, Subscription } from "@stox/bus";
 import {
   sipInSubject,
@@ -9,6 +9,7 @@ import {
   xmppStanzaReplyCodec,
 } from "@stox/events";
 import { GatewayFailure, serveRequests } from "@stox/service-kit";
+import { generateTag } from "@stox/sip-parser";
 import type { Logger, Metrics } from "@stox/telemetry";
 import { type Clock, systemClock } from "./clock.js";
 import type { PresenceMapperConfig } from "./config.js";
@@ -42,7 +43,7 @@ export interface PresenceMapper {
 
 const randomIds: IdSource = {
   newCallId: () => randomUUID(),
-  newTag: () => randomBytes(8).toString("hex"),
+  newTag: generateTag, // 64 bits from sip-parser's pooled random bytes (RFC 3261 §19.3)
 };
 
 /** Starts the handlers (queue group "presence-mapper") and the shared timer scheduler. */
