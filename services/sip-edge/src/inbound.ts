@@ -7,12 +7,11 @@ import {
   sipRequestReceivedCodec,
   sipResponseCommandCodec,
 } from "@stox/events";
-import { createResponse, type SipRequest, type SipResponse } from "@stox/sip-parser";
+import { createResponse, generateTag, type SipRequest, type SipResponse } from "@stox/sip-parser";
 import { dialogFromNotify, dialogFromUas, dialogIdOf, TARGET_REFRESH, tagOf } from "./dialog/dialog-record.js";
 import { type EdgeContext, localContact } from "./edge-context.js";
 import { sipStatusForError } from "./error-responses.js";
 import { bodyBytes, EDGE_OWNED_HEADERS, toRequestReceived } from "./event-mapping.js";
-import { newTag } from "./random-tag.js";
 import { answerOptions } from "./request-checks.js";
 import type { ServerTransaction } from "./transaction/server-transaction.js";
 import type { TransactionUser } from "./transaction/transaction-layer.js";
@@ -94,7 +93,7 @@ export class InboundHandler implements TransactionUser {
   #pendingTag(tx: ServerTransaction): string {
     let tag = tx.localTag;
     if (tag === undefined) {
-      tag = tagOf(tx.request.to) ?? newTag();
+      tag = tagOf(tx.request.to) ?? generateTag();
       tx.localTag = tag;
     }
     return tag;

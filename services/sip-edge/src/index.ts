@@ -16,5 +16,5 @@ export { type DnsResolver, resolveTarget } from "./resolver.js";
 export { sipEdgeService } from "./service.js";
 export { ClientTransaction, type ClientTransactionHandlers } from "./transaction/client-transaction.js";
 export { ServerTransaction } from "./transaction/server-transaction.js";
-export { newBranch, TransactionLayer, type TransactionUser } from "./transaction/transaction-layer.js";
+export { TransactionLayer, type TransactionUser } from "./transaction/transaction-layer.js";
 export type { Destination, Endpoint, Source, TransportProtocol } from "./transport/types.js";

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { SipRequestCommand } from "@stox/events";
-import { createRequest, formatNameAddr, type SipRequest } from "@stox/sip-parser";
+import { createRequest, formatNameAddr, generateTag, type SipRequest } from "@stox/sip-parser";
 import type { DialogRecord } from "./dialog/dialog-record.js";
 import { bodyBytes, EDGE_OWNED_HEADERS } from "./event-mapping.js";
-import { newTag } from "./random-tag.js";
 
 export interface OutgoingParts {
   /** `SIP/2.0/UDP host:port;branch=...;rport`. */
@@ -43,7 +42,7 @@ function requestBody(cmd: SipRequestCommand): Buffer | string | undefined {
  */
 export function buildNewRequest(cmd: SipRequestCommand, parts: OutgoingParts): SipRequest {
   const method = cmd.method.toUpperCase();
-  const fromTag = cmd.from.tag ?? newTag();
+  const fromTag = cmd.from.tag ?? generateTag();
   const from = `${formatNameAddr({ displayName: cmd.from.displayName, uri: cmd.from.uri })};tag=${fromTag}`;
   const toTag = cmd.to.tag === undefined ? "" : `;tag=${cmd.to.tag}`;
   const to = `${formatNameAddr({ displayName: cmd.to.displayName, uri: cmd.to.uri })}${toTag}`;

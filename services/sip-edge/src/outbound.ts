@@ -11,7 +11,13 @@ import {
   sipRequestCommandCodec,
   sipResponseReceivedCodec,
 } from "@stox/events";
-import { createResponse, type SipRequest, type SipResponse, serializeSipMessage } from "@stox/sip-parser";
+import {
+  createResponse,
+  generateBranch,
+  type SipRequest,
+  type SipResponse,
+  serializeSipMessage,
+} from "@stox/sip-parser";
 import {
   type DialogRecord,
   dialogFromUac,
@@ -25,7 +31,6 @@ import { bodyFields, toResponseReceived } from "./event-mapping.js";
 import { nextHops, preferStream } from "./next-hop.js";
 import { CancelHandler } from "./outbound-cancel.js";
 import { buildAck2xx, buildInDialogRequest, buildNewRequest } from "./outbound-request.js";
-import { newBranch } from "./transaction/transaction-layer.js";
 import { type Destination, type TransportProtocol, viaTransport } from "./transport/types.js";
 
 /** The queue group of every sip-edge instance on `stox.v1.sip.out.request`. */
@@ -272,6 +277,6 @@ export class OutboundHandler {
   }
 
   #via(protocol: TransportProtocol): string {
-    return `SIP/2.0/${viaTransport(protocol)} ${localHostPort(this.#ctx, protocol)};branch=${newBranch()};rport`;
+    return `SIP/2.0/${viaTransport(protocol)} ${localHostPort(this.#ctx, protocol)};branch=${generateBranch()};rport`;
   }
 }

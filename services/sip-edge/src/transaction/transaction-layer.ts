@@ -29,8 +29,6 @@ export interface TransactionLayerOptions {
   readonly reparse?: (raw: Buffer, source: Source) => SipRequest;
 }
 
-export { newBranch } from "../random-tag.js";
-
 /** RFC 3261 §17: owns every transaction of one edge instance and matches messages to them. */
 export class TransactionLayer {
   readonly #server = new Map<string, ServerTransaction>();
