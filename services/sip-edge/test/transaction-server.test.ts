@@ -55,6 +55,17 @@ function setup(protocol: TransportProtocol = "udp") {
   };
 }
 
+/** A transaction user that only keeps the server transactions it is handed. */
+function collectingRequests(txs: ServerTransaction[]): TransactionUser {
+  return {
+    onRequest: (tx) => txs.push(tx),
+    onCancel: () => {},
+    onAck: () => {},
+    onStrayResponse: () => {},
+    onError: () => {},
+  };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -116,13 +127,7 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
       },
     });
     const txs: ServerTransaction[] = [];
-    layer.setUser({
-      onRequest: (tx) => txs.push(tx),
-      onCancel: () => {},
-      onAck: () => {},
-      onStrayResponse: () => {},
-      onError: () => {},
-    });
+    layer.setUser(collectingRequests(txs));
     const src = source();
     const raw = serializeSipMessage(request("MESSAGE", { body: "h\u00e9llo" }));
     const received = () => {
@@ -150,13 +155,7 @@ describe("non-INVITE server transaction (RFC 3261 §17.2.2, RFC 4320)", () => {
     const reparse = vi.fn((raw: Buffer) => parseSipMessage(raw) as SipRequest);
     const layer = new TransactionLayer({ clock: systemClock, timers: DEFAULT_TIMERS, send: async () => {}, reparse });
     const txs: ServerTransaction[] = [];
-    layer.setUser({
-      onRequest: (tx) => txs.push(tx),
-      onCancel: () => {},
-      onAck: () => {},
-      onStrayResponse: () => {},
-      onError: () => {},
-    });
+    layer.setUser(collectingRequests(txs));
     const src = source();
     const raw = serializeSipMessage(request("MESSAGE", { branch: "z9hG4bKmsg", cseq: 1 }));
     layer.receiveRequest(parseSipMessage(raw) as SipRequest, src, dest, raw);
