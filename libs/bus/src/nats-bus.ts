@@ -159,7 +159,7 @@ class NatsBus implements Bus {
 
   kv(bucket: string, options: KvOptions = {}): Promise<KvStore> {
     if (this.#isDraining || this.#nc.isClosed()) return Promise.reject(new BusClosedError());
-    return openNatsKv(this.#nc, bucket, options, this.#onError);
+    return openNatsKv(this.#nc, bucket, options, this.#onError, this.#replies);
   }
 
   isConnected(): boolean {

@@ -1,5 +1,4 @@
 import {
-  createInbox,
   type KV,
   KvWatchInclude,
   type MsgHdrs,
@@ -10,7 +9,7 @@ import {
   StorageType,
 } from "nats";
 import { KvConflictError, KvWriteError } from "./errors.js";
-import { ReplyInbox } from "./reply-inbox.js";
+import type { ReplyInbox } from "./reply-inbox.js";
 import { checkBucketName, checkKvKey } from "./subject.js";
 import type { BusErrorListener, KvEntry, KvOptions, KvStore, KvWatcher, KvWatchOptions } from "./types.js";
 
@@ -28,11 +27,13 @@ interface PubAckReply {
   readonly error?: { readonly code?: number; readonly err_code?: number; readonly description?: string };
 }
 
+/** `replies`: the bus's reply inbox, which also takes JetStream's acks for KV writes. */
 export async function openNatsKv(
   nc: NatsConnection,
   bucket: string,
   options: KvOptions,
   onError: BusErrorListener,
+  replies: ReplyInbox,
 ): Promise<KvStore> {
   checkBucketName(bucket);
   const kv = await nc.jetstream().views.kv(bucket, {
@@ -40,12 +41,6 @@ export async function openNatsKv(
     ...(options.ttlSeconds ? { ttl: options.ttlSeconds * 1000 } : {}),
     ...(options.storage === "memory" ? { storage: StorageType.Memory } : {}),
   });
-  const replies = new ReplyInbox(
-    nc,
-    createInbox(),
-    (m) => ({ subject: m.subject, data: m.data, headers: {} }),
-    onError,
-  );
   return new NatsKvStore(bucket, kv, nc, replies, onError);
 }
 
@@ -60,7 +55,7 @@ function expectRevision(revision: number): MsgHdrs {
 
 /**
  * Reads, deletes and watches go through nats.js' KV view. Writes (put, create, update) publish straight to the
- * key's subject `$KV.<bucket>.<key>` and take JetStream's ack through the bus's kind of reply inbox: nats.js'
+ * key's subject `$KV.<bucket>.<key>` and take JetStream's ack through the bus's own reply inbox: nats.js'
  * `kv.put` goes through `nc.request`, which builds an Error (a stack capture) for every request it completes,
  * plus a header object per write. The chat-mapper writes one record per SIP MESSAGE, so this is on its hot
  * path. The subject is right for the buckets this module makes (no JetStream domain, no mirror).
