@@ -74,6 +74,27 @@ describe("chat-mapper over real NATS (one instance in this process)", () => {
     }
   });
 
+  it("a stanza delivered while JetStream refuses its chat-s2x record is still answered 200", async () => {
+    const jsApi = async (subject: string, body: unknown) => {
+      const data = new TextEncoder().encode(body === undefined ? "" : JSON.stringify(body));
+      const reply = await edgeBus.request(subject, data, { timeoutMs: 2000 });
+      return JSON.parse(new TextDecoder().decode(reply.data)) as { config: Record<string, unknown> };
+    };
+    const { config } = await jsApi("$JS.API.STREAM.INFO.KV_chat-s2x", undefined);
+    // Records are ~200 bytes: with a 16-byte limit the stream refuses every write (a KvWriteError).
+    await jsApi("$JS.API.STREAM.UPDATE.KV_chat-s2x", { ...config, max_msg_size: 16 });
+    const xmpp = fakeXmppEdge(edgeBus);
+    await xmpp.ready();
+    try {
+      const res = await sipIn(edgeBus, sipMessage({ callId: randomUUID(), body: "unrecorded" }));
+      expect(res).toMatchObject({ ok: true, status: 200 });
+      expect(text(child(xmpp.stanzas[0] ?? x("none"), "body"))).toBe("unrecorded");
+    } finally {
+      xmpp.stop();
+      await jsApi("$JS.API.STREAM.UPDATE.KV_chat-s2x", config);
+    }
+  });
+
   it("IM-X2S-22: XMPP message -> MESSAGE; a 486 comes back as <recipient-unavailable/>", async () => {
     const sip = fakeSipEdge(edgeBus, () => ({ ok: true, status: 486, reason: "Busy Here", headers: [] }));
     await sip.ready();
